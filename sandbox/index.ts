@@ -1,0 +1,4 @@
+export { startSandbox, type Sandbox, type RequestRecord } from './server';
+export { DEFAULT_ENVIRONMENTS, DEFAULT_FEE_TOKEN, DEFAULT_PROVIDER_KEY, type EnvironmentSpec, type SandboxDialect, type SandboxOptions } from './options';
+export { oceanNodeEnvironmentId } from './environments';
+export type { Fault } from './http/faults';

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { getBytes } from 'ethers';
+import type { SandboxContext } from '../context';
+import { oceanNodeEnvironmentId, renderOceanNodeEnvironment } from '../environments';
+import { expressJson, expressText } from '../http/reply';
+import { queryParam } from '../http/request';
+import { Router } from '../http/router';
+import { OCEAN_NODE_SERVICE_ENDPOINTS } from './service-endpoints';
+
+/** Ocean Node v3.1's HTTP interface, as far as the sandbox implements it. */
+export function oceanNodeRoutes(ctx: SandboxContext): Router {
+  const { options } = ctx;
+  const providerAddress = options.provider.address;
+  return new Router()
+    .add('GET', '/', (_req, res) => {
+      expressJson(res, 200, {
+        nodeId: peerIdFor(providerAddress),
+        chainIds: [String(options.chainId)],
+        providerAddress,
+        nodePublicKey: indexedBytes(getBytes(options.provider.signingKey.compressedPublicKey)),
+        serviceEndpoints: OCEAN_NODE_SERVICE_ENDPOINTS,
+        software: 'Ocean-Node',
+        version: '0.0.1',
+      });
+    })
+    .add('GET', '/api/services/nonce', (req, res) => {
+      // The real node answers "0" for unknown, malformed and missing addresses alike.
+      const address = queryParam(req, 'userAddress') ?? 'undefined';
+      expressJson(res, 200, { nonce: ctx.nonces.current(address, 0n).toString() });
+    })
+    .add('GET', '/api/services/computeEnvironments', (req, res) => {
+      const chainFilter = queryParam(req, 'chainId');
+      if (chainFilter !== undefined && chainFilter !== String(options.chainId)) {
+        expressJson(res, 200, []);
+        return;
+      }
+      expressJson(
+        res,
+        200,
+        options.environments.map((spec) => renderOceanNodeEnvironment(spec, options.chainId, providerAddress)),
+      );
+    })
+    .add('DELETE', '/api/services/compute', (_req, res) => expressText(res, 404, 'Not yet implemented!'));
+}
+
+export function findEnvironment(ctx: SandboxContext, id: string) {
+  return ctx.options.environments.find((spec) => oceanNodeEnvironmentId(spec) === id);
+}
+
+/** A stable stand-in for the node's libp2p peer id. */
+function peerIdFor(address: string): string {
+  const digest = createHash('sha256').update(address).digest('base64url').replace(/[-_]/g, 'x');
+  return `16Uiu2HAm${digest.slice(0, 44)}`;
+}
+
+/** Ocean Node serialises its public key as an object of byte indexes ({"0": 2, "1": 32, ...}). */
+function indexedBytes(bytes: Uint8Array): Record<string, number> {
+  return Object.fromEntries(Array.from(bytes, (byte, index) => [String(index), byte]));
+}

@@ -1,0 +1,93 @@
+import { Wallet } from 'ethers';
+
+export type SandboxDialect = 'ocean-node' | 'provider-v2';
+
+/** One compute environment the sandbox offers, described once and rendered per dialect. */
+export interface EnvironmentSpec {
+  name: string;
+  description: string;
+  cpu: number;
+  ram: number;
+  disk: number;
+  gpu?: number;
+  /** Fee token and price of one CPU per minute, in token units. */
+  feeToken: string;
+  cpuPricePerMinute: number;
+  /** Provider v2's `priceMin`, as a string when the operator set it from an env var. */
+  v2PriceMin?: number | string;
+  maxJobs: number;
+  minJobDuration: number;
+  maxJobDuration: number;
+  storageExpiry: number;
+  free?: { maxJobs: number; cpu: number; ram: number; disk: number; minJobDuration: number; maxJobDuration: number };
+}
+
+export interface SandboxOptions {
+  dialect: SandboxDialect;
+  /** 0 (the default) takes a free port; the sandbox only ever binds 127.0.0.1. */
+  port?: number;
+  chainId?: number;
+  /** The node's / Provider's own key: its address is the provider and payee address. */
+  providerPrivateKey?: string;
+  /** Requests per minute per client (Ocean Node's default is 30); 0 turns the limit off. */
+  rateLimitPerMinute?: number;
+  environments?: EnvironmentSpec[];
+}
+
+/** anvil/hardhat test account #3, the key the recorded Ocean Node ran with. Public test material. */
+export const DEFAULT_PROVIDER_KEY = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
+/** The OCEAN token's address when the Ocean contracts are the first deployment on a fresh anvil. */
+export const DEFAULT_FEE_TOKEN = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+
+export const DEFAULT_ENVIRONMENTS: EnvironmentSpec[] = [
+  {
+    name: 'standard',
+    description: 'sandbox env',
+    cpu: 2,
+    ram: 2,
+    disk: 2,
+    feeToken: DEFAULT_FEE_TOKEN,
+    cpuPricePerMinute: 1,
+    v2PriceMin: 0,
+    maxJobs: 10,
+    minJobDuration: 10,
+    maxJobDuration: 3600,
+    storageExpiry: 604800,
+    free: { maxJobs: 3, cpu: 1, ram: 1, disk: 1, minJobDuration: 1, maxJobDuration: 120 },
+  },
+  {
+    name: 'gpu',
+    description: 'sandbox gpu env',
+    cpu: 8,
+    ram: 32,
+    disk: 100,
+    gpu: 1,
+    feeToken: DEFAULT_FEE_TOKEN,
+    cpuPricePerMinute: 2,
+    v2PriceMin: '0.5',
+    maxJobs: 4,
+    minJobDuration: 60,
+    maxJobDuration: 7200,
+    storageExpiry: 604800,
+  },
+];
+
+export interface ResolvedOptions {
+  dialect: SandboxDialect;
+  port: number;
+  chainId: number;
+  provider: Wallet;
+  rateLimitPerMinute: number;
+  environments: EnvironmentSpec[];
+}
+
+export function resolveOptions(options: SandboxOptions): ResolvedOptions {
+  return {
+    dialect: options.dialect,
+    port: options.port ?? 0,
+    chainId: options.chainId ?? 8996,
+    provider: new Wallet(options.providerPrivateKey ?? DEFAULT_PROVIDER_KEY),
+    rateLimitPerMinute: options.rateLimitPerMinute ?? (options.dialect === 'ocean-node' ? 30 : 0),
+    environments: options.environments ?? DEFAULT_ENVIRONMENTS,
+  };
+}

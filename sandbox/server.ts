@@ -1,0 +1,145 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SandboxContext } from './context';
+import { NonceStore } from './nonces';
+import { oceanNodeRoutes } from './ocean-node/routes';
+import { resolveOptions, type SandboxDialect, type SandboxOptions } from './options';
+import { providerV2Routes } from './provider-v2/routes';
+import { FaultQueue, type Fault } from './http/faults';
+import { FixedWindowRateLimit } from './http/rate-limit';
+import { expressErrorPage, expressNotFound, expressText, escapeHtml, flaskJson } from './http/reply';
+import type { SandboxRequest } from './http/request';
+import type { Router } from './http/router';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface Sandbox {
+  url: string;
+  dialect: SandboxDialect;
+  context: SandboxContext;
+  /** Every request served, in order: tests count calls per route with it. */
+  requests: RequestRecord[];
+  /** Makes the next matching request(s) get a canned answer instead of the real one. */
+  fail(fault: Fault): void;
+  close(): Promise<void>;
+}
+
+/** Starts a sandbox server on 127.0.0.1 speaking one dialect. */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const resolved = resolveOptions(options);
+  const context: SandboxContext = {
+    options: resolved,
+    nonces: new NonceStore(resolved.dialect === 'ocean-node' ? 'strictly-greater' : 'not-smaller'),
+  };
+  const router = resolved.dialect === 'ocean-node' ? oceanNodeRoutes(context) : providerV2Routes(context);
+  const limiter = resolved.rateLimitPerMinute > 0 ? new FixedWindowRateLimit(resolved.rateLimitPerMinute) : undefined;
+  const requests: RequestRecord[] = [];
+  const faults = new FaultQueue();
+  const server = createServer((req, res) => {
+    res.on('finish', () => requests.push({ method: req.method ?? '', path: (req.url ?? '').split('?')[0] ?? '', status: res.statusCode }));
+    handle(req, res, router, resolved.dialect, limiter, faults).catch((error: unknown) => {
+      if (!res.headersSent) expressText(res, 500, 'Internal Server Error');
+      else res.destroy(error instanceof Error ? error : undefined);
+    });
+  });
+  await listen(server, resolved.port);
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dialect: resolved.dialect,
+    context,
+    requests,
+    fail: (fault) => faults.add(fault),
+    close: () => closeServer(server),
+  };
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  router: Router,
+  dialect: SandboxDialect,
+  limiter: FixedWindowRateLimit | undefined,
+  faults: FaultQueue,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const method = req.method ?? 'GET';
+  const forwarded = req.headers['x-forwarded-for'];
+  const client = (Array.isArray(forwarded) ? forwarded[0] : forwarded) ?? req.socket.remoteAddress ?? 'unknown';
+  const wait = limiter?.check(client);
+  if (wait !== undefined) {
+    await drain(req);
+    expressText(res, 429, `Rate limit exceeded. Try again in ${wait} seconds.`);
+    return;
+  }
+  const rawBody = await readBody(req);
+  if (await faults.answer(method, url.pathname, res)) return;
+  const matched = router.match(method, url.pathname);
+  if (!matched) {
+    if (dialect === 'ocean-node') expressNotFound(res, method, url.pathname);
+    else flaskJson(res, 404, { error: '404 Not Found: The requested URL was not found on the server.' });
+    return;
+  }
+  let body: unknown;
+  const isJson = (req.headers['content-type'] ?? '').includes('application/json');
+  if (isJson && rawBody.length > 0) {
+    try {
+      body = JSON.parse(rawBody.toString('utf8'));
+    } catch (error) {
+      // Express's body-parser answers malformed JSON with its HTML error page.
+      const text = error instanceof Error ? `${error.name}: ${error.message}` : 'SyntaxError';
+      if (dialect === 'ocean-node') expressText(res, 400, expressErrorPage(escapeHtml(text)));
+      else flaskJson(res, 400, { error: 'Failed to decode JSON object' });
+      return;
+    }
+  }
+  const request: SandboxRequest = {
+    method,
+    path: url.pathname,
+    query: url.searchParams,
+    headers: req.headers,
+    body,
+    rawBody,
+    params: matched.params,
+    client,
+  };
+  await matched.handler(request, res);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function drain(req: IncomingMessage): Promise<void> {
+  for await (const chunk of req) void chunk;
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

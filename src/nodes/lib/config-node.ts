@@ -1,0 +1,25 @@
+import type { Node, NodeAPI } from 'node-red';
+import { OceanError, type OceanClient } from '../../ocean';
+
+export const CONFIG_NODE_TYPE = 'ocean-c2d-config';
+
+export interface OceanConfigCredentials {
+  privateKey?: string;
+}
+
+/** What the shared config node offers the nodes that use it. */
+export interface OceanConfigNode extends Node<OceanConfigCredentials> {
+  /** The connection's client; throws the config node's validation error if its fields are wrong. */
+  getClient(): OceanClient;
+}
+
+/** Finds the config node a node points at, with an error a user can act on when it is missing. */
+export function configNodeFor(RED: NodeAPI, configId: string | undefined): OceanConfigNode {
+  const node = configId ? (RED.nodes.getNode(configId) as OceanConfigNode | null) : null;
+  if (!node || typeof node.getClient !== 'function') {
+    throw new OceanError('INVALID_CONFIG', 'server: no Ocean C2D connection is selected; choose one in the node\'s settings', {
+      details: { field: 'server' },
+    });
+  }
+  return node;
+}

@@ -1,0 +1,285 @@
+import type { Readable } from 'node:stream';
+import axios, { type AxiosError, type AxiosInstance, type AxiosResponse, type RawAxiosResponseHeaders } from 'axios';
+import axiosRetry, { exponentialDelay, isNetworkError, retryAfter } from 'axios-retry';
+import { OceanError, type OceanErrorCode } from './errors';
+import { parseErrorBody } from './server-message';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type QueryValue = string | number | boolean | undefined;
+
+export interface HttpRequest {
+  /** What the caller is doing, in words, for error messages: "list compute environments". */
+  operation: string;
+  method: HttpMethod;
+  url: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Safe to send again: transport failures, 502-504 and short 429 waits are retried. */
+  idempotent?: boolean;
+  timeoutMs?: number;
+}
+
+export interface TextResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+export interface StreamResponse {
+  status: number;
+  headers: Record<string, string>;
+  stream: Readable;
+}
+
+export interface HttpClientOptions {
+  timeoutMs?: number;
+  /** Retries for idempotent requests. */
+  retries?: number;
+  /** Longest wait the transport accepts before a retry; longer 429 waits go back to the caller. */
+  maxRetryDelayMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
+
+/**
+ * One axios instance per connection: timeouts, bounded retries for idempotent calls, and one
+ * AbortController that cancels every request still in flight when the owner closes.
+ */
+export class HttpClient {
+  private readonly instance: AxiosInstance;
+  private readonly inFlight = new Set<AbortController>();
+  private isClosed = false;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+
+  constructor(options: HttpClientOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.retries = options.retries ?? 2;
+    const maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
+    this.instance = axios.create({ maxRedirects: 3, proxy: false });
+    axiosRetry(this.instance, {
+      retries: this.retries,
+      retryCondition: (error) => isTransient(error, maxRetryDelayMs),
+      retryDelay: (count, error) => Math.min(maxRetryDelayMs, exponentialDelay(count, error, 150)),
+    });
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Requests currently waiting for an answer. */
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  /** Cancels every request in flight; later requests fail at once with ABORTED. */
+  close(): void {
+    this.isClosed = true;
+    for (const controller of this.inFlight) controller.abort();
+    this.inFlight.clear();
+  }
+
+  async text(request: HttpRequest): Promise<TextResponse> {
+    const response = await this.send<string>(request, 'text');
+    return { status: response.status, headers: flatHeaders(response.headers), text: response.data };
+  }
+
+  /** Sends the request and parses the body as JSON; a body that is not JSON is a BAD_RESPONSE. */
+  async json<T = unknown>(request: HttpRequest): Promise<T> {
+    const response = await this.text(request);
+    try {
+      return JSON.parse(response.text) as T;
+    } catch {
+      const start = response.text.trim().slice(0, 60);
+      throw new OceanError(
+        'BAD_RESPONSE',
+        `Could not ${request.operation}: ${describeUrl(request.url)} answered HTTP ${response.status} with a body that is not JSON (${start ? JSON.stringify(start) : 'empty'})`,
+        { httpStatus: response.status },
+      );
+    }
+  }
+
+  async stream(request: HttpRequest): Promise<StreamResponse> {
+    const response = await this.send<Readable>(request, 'stream');
+    return { status: response.status, headers: flatHeaders(response.headers), stream: response.data };
+  }
+
+  private async send<T>(request: HttpRequest, responseType: 'text' | 'stream'): Promise<AxiosResponse<T>> {
+    if (this.closed) {
+      throw new OceanError('ABORTED', `Could not ${request.operation}: the connection was closed`);
+    }
+    const controller = new AbortController();
+    const unlink = followAbort(request.signal, controller);
+    this.inFlight.add(controller);
+    const release = (): void => {
+      this.inFlight.delete(controller);
+      unlink();
+    };
+    let releaseLater = false;
+    try {
+      const response = await this.instance.request<T>({
+        method: request.method,
+        url: request.url,
+        params: cleanQuery(request.query),
+        data: request.body,
+        headers: request.body === undefined ? request.headers : { 'Content-Type': 'application/json', ...request.headers },
+        timeout: request.timeoutMs ?? this.timeoutMs,
+        signal: controller.signal,
+        responseType,
+        transformResponse: responseType === 'text' ? [(data: unknown) => data] : undefined,
+        'axios-retry': { retries: request.idempotent ? this.retries : 0 },
+      });
+      if (responseType === 'stream') {
+        // The body is still arriving: keep it cancellable until the stream ends.
+        releaseLater = true;
+        (response.data as Readable).once('close', release);
+      }
+      return response;
+    } catch (error) {
+      throw await toOceanError(error, request, this.timeoutMs);
+    } finally {
+      if (!releaseLater) release();
+    }
+  }
+}
+
+/** Aborts `controller` when `signal` aborts; returns a function that removes the link. */
+function followAbort(signal: AbortSignal | undefined, controller: AbortController): () => void {
+  if (!signal) return () => undefined;
+  if (signal.aborted) {
+    controller.abort();
+    return () => undefined;
+  }
+  const onAbort = (): void => controller.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
+}
+
+function isTransient(error: AxiosError, maxRetryDelayMs: number): boolean {
+  if (error.code === 'ERR_CANCELED') return false;
+  if (!error.response) return isNetworkError(error) || error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
+  const status = error.response.status;
+  if (RETRYABLE_STATUSES.has(status)) return true;
+  if (status === 429) {
+    const wait = retryAfter(error);
+    return wait > 0 && wait <= maxRetryDelayMs;
+  }
+  return false;
+}
+
+async function toOceanError(error: unknown, request: HttpRequest, defaultTimeoutMs: number): Promise<OceanError> {
+  if (error instanceof OceanError) return error;
+  if (!axios.isAxiosError(error)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new OceanError('SERVER_ERROR', `Could not ${request.operation}: ${message}`);
+  }
+  const where = describeUrl(request.url);
+  if (error.code === 'ERR_CANCELED') {
+    return new OceanError('ABORTED', `Could not ${request.operation}: the request to ${where} was cancelled`);
+  }
+  if (!error.response) {
+    if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') {
+      const ms = request.timeoutMs ?? defaultTimeoutMs;
+      return new OceanError('TIMEOUT', `Could not ${request.operation}: no answer from ${where} within ${ms} ms`);
+    }
+    const reason = NETWORK_REASONS[error.code ?? ''] ?? error.message;
+    return new OceanError(
+      'UNREACHABLE',
+      `Could not ${request.operation}: cannot reach ${where} (${reason}). Check that the server runs and the URL is right.`,
+    );
+  }
+  const { status } = error.response;
+  const body = await readBody(error.response.data);
+  const parsed = parseErrorBody(body);
+  const detail = parsed.message ? `: ${parsed.message}` : '';
+  const message = `Could not ${request.operation}: ${where} answered HTTP ${status}${detail}`;
+  const headers = flatHeaders(error.response.headers);
+  const code = codeForStatus(status, parsed.message, parsed.fields);
+  const options = {
+    httpStatus: status,
+    retryable: code === 'RATE_LIMITED' || RETRYABLE_STATUSES.has(status),
+    retryAfterMs: code === 'RATE_LIMITED' ? rateLimitWaitMs(headers['retry-after'], parsed.message) : undefined,
+    details: parsed.fields.length > 0 ? { fields: parsed.fields, serverMessage: parsed.message } : { serverMessage: parsed.message },
+  };
+  return new OceanError(code, message, options);
+}
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'connection closed',
+};
+
+function codeForStatus(status: number, message: string, fields: string[]): OceanErrorCode {
+  if (status === 429 || /rate limit/i.test(message)) return 'RATE_LIMITED';
+  if (status === 401) return 'AUTH_REJECTED';
+  if (status === 400 && (fields.includes('signature') || fields.includes('nonce'))) return 'AUTH_REJECTED';
+  if (status === 403) return 'ACCESS_DENIED';
+  if (status === 404) return 'NOT_FOUND';
+  if (status >= 500) return 'SERVER_ERROR';
+  return 'REQUEST_REJECTED';
+}
+
+function rateLimitWaitMs(header: string | undefined, message: string): number {
+  const fromHeader = Number(header);
+  if (header && Number.isFinite(fromHeader)) return Math.max(0, fromHeader * 1000);
+  const fromBody = /try again in (\d+) seconds?/i.exec(message);
+  if (fromBody) return Number(fromBody[1]) * 1000;
+  return DEFAULT_RATE_LIMIT_WAIT_MS;
+}
+
+async function readBody(data: unknown): Promise<string> {
+  if (typeof data === 'string') return data;
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (data && typeof (data as Readable).on === 'function') {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of data as Readable) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+      size += buffer.length;
+      if (size > MAX_ERROR_BODY_BYTES) break;
+      chunks.push(buffer);
+    }
+    (data as Readable).destroy();
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  return data === undefined || data === null ? '' : JSON.stringify(data);
+}
+
+function flatHeaders(headers: RawAxiosResponseHeaders | AxiosResponse['headers']): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined || value === null) continue;
+    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return flat;
+}
+
+function cleanQuery(query: HttpRequest['query']): Record<string, string> | undefined {
+  if (!query) return undefined;
+  const clean: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) clean[key] = String(value);
+  }
+  return clean;
+}
+
+/** The URL without its query string: queries carry signatures and nonces that messages don't need. */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return url.split('?')[0] ?? url;
+  }
+}

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { startSandbox, type Sandbox } from '../../sandbox';
+import { testAccount } from '../helpers/accounts';
+import { helper, placed, nextMessage, packageNode, type FlowNode } from '../helpers/node-red';
+import type { OceanConfigNode } from '../../src/nodes/lib/config-node';
+
+const configNode = packageNode('ocean-c2d-config');
+const envsNode = packageNode('c2d-envs');
+const account = testAccount(5);
+
+function flow(url: string): FlowNode[] {
+  return placed([
+    { id: 'f1', type: 'tab' },
+    { id: 'cfg', type: 'ocean-c2d-config', providerUrl: url, aquariusUrl: '', chainId: '8996', rpcUrl: '' },
+    { id: 'list', type: 'c2d-envs', z: 'f1', server: 'cfg', mode: 'list', modeType: 'mode', wires: [['out']] },
+    { id: 'pick', type: 'c2d-envs', z: 'f1', server: 'cfg', mode: 'pick', modeType: 'mode', wires: [['out']] },
+    { id: 'out', type: 'helper', z: 'f1' },
+    { id: 'catcher', type: 'catch', z: 'f1', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', type: 'helper', z: 'f1' },
+  ]);
+}
+
+/** Every spelling of the key that could leak: with and without 0x, any case. */
+function containsKey(text: string): boolean {
+  const bare = account.privateKey.slice(2).toLowerCase();
+  return text.toLowerCase().includes(bare);
+}
+
+describe('ocean-c2d-config', function () {
+  let sandbox: Sandbox;
+
+  beforeEach(async function () {
+    sandbox = await startSandbox({ dialect: 'ocean-node' });
+  });
+
+  afterEach(async function () {
+    await helper.unload();
+    await sandbox.close();
+    delete process.env.OCEAN_C2D_TEST_KEY;
+  });
+
+  it('keeps the private key out of the exported flow, the logs and every message', async function () {
+    await helper.load([configNode, envsNode], flow(sandbox.url), { cfg: { privateKey: account.privateKey } });
+    const config = helper.getNode('cfg') as unknown as OceanConfigNode;
+    assert.equal(config.getClient().address, account.address, 'the key is in use');
+
+    const seen: unknown[] = [];
+    for (const id of ['out', 'caught']) helper.getNode(id).on('input', (msg: unknown) => seen.push(msg));
+    helper.getNode('list').receive({ payload: 'go' });
+    helper.getNode('pick').receive({ constraints: { minCpu: 1000 } });
+    helper.getNode('pick').receive({ constraints: { feeToken: 'nope' } });
+    await nextMessage('out');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(seen.length, 3, 'one list and two errors');
+
+    const exported = JSON.stringify((helper as unknown as { _redNodes: { getFlows(): unknown } })._redNodes.getFlows());
+    assert.ok(exported.includes('ocean-c2d-config'), 'the export holds the config node');
+    assert.ok(!containsKey(exported), 'the export holds no key');
+    for (const msg of seen) assert.ok(!containsKey(JSON.stringify(msg)), 'no message holds the key');
+    const logs = JSON.stringify(helper.log().args);
+    assert.ok(!containsKey(logs), 'no log line holds the key');
+  });
+
+  it('reads the key from ${ENV_VAR}', async function () {
+    process.env.OCEAN_C2D_TEST_KEY = account.privateKey;
+    await helper.load([configNode, envsNode], flow(sandbox.url), { cfg: { privateKey: '${OCEAN_C2D_TEST_KEY}' } });
+    const config = helper.getNode('cfg') as unknown as OceanConfigNode;
+    assert.equal(config.getClient().address, account.address);
+  });
+
+  it('rejects a key that is not a 32-byte hex key, without echoing it', async function () {
+    const badKey = `${account.privateKey.slice(0, 40)}zz`;
+    await helper.load([configNode, envsNode], flow(sandbox.url), { cfg: { privateKey: badKey } });
+    const caught = nextMessage('caught');
+    helper.getNode('list').receive({});
+    const { error } = await caught;
+    assert.equal(error!.code, 'INVALID_CONFIG');
+    assert.match(error!.message, /privateKey: expected a 32-byte hex private key .*got 42 characters that are not one/);
+    assert.ok(!error!.message.includes(badKey.slice(2, 20)));
+    assert.ok(!JSON.stringify(helper.log().args).includes(badKey.slice(2, 20)));
+  });
+
+  it('detects the backend once per connection, not per message', async function () {
+    await helper.load([configNode, envsNode], flow(sandbox.url));
+    for (let i = 0; i < 3; i++) {
+      const out = nextMessage('out');
+      helper.getNode(i % 2 ? 'list' : 'pick').receive({});
+      await out;
+    }
+    assert.equal(sandbox.requests.filter((r) => r.path === '/').length, 1);
+    assert.equal(sandbox.requests.filter((r) => r.path === '/api/services/computeEnvironments').length, 3);
+  });
+});
