@@ -12,6 +12,10 @@ export function oceanNodeEnvironmentId(spec: EnvironmentSpec): string {
   return `${CLUSTER_HASH}-${sha256Hex(`env:${spec.name}`)}`;
 }
 
+export function findEnvironment(specs: EnvironmentSpec[], id: string): EnvironmentSpec | undefined {
+  return specs.find((spec) => oceanNodeEnvironmentId(spec) === id);
+}
+
 export interface Usage {
   runningJobs: number;
   runningFreeJobs: number;

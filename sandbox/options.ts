@@ -32,6 +32,8 @@ export interface SandboxOptions {
   /** Requests per minute per client (Ocean Node's default is 30); 0 turns the limit off. */
   rateLimitPerMinute?: number;
   environments?: EnvironmentSpec[];
+  /** Parent folder of the sandbox's job folders (default: the OS temp folder). */
+  workDir?: string;
 }
 
 /** anvil/hardhat test account #3, the key the recorded Ocean Node ran with. Public test material. */

@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { TokenIssuer } from './auth/tokens';
 import type { SandboxContext } from './context';
+import { DdoStore } from './ddo-store';
+import { JobStore } from './jobs/store';
 import { NonceStore } from './nonces';
 import { oceanNodeRoutes } from './ocean-node/routes';
 import { resolveOptions, type SandboxDialect, type SandboxOptions } from './options';
@@ -36,6 +42,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const context: SandboxContext = {
     options: resolved,
     nonces: new NonceStore(resolved.dialect === 'ocean-node' ? 'strictly-greater' : 'not-smaller'),
+    ddos: new DdoStore(),
+    jobs: new JobStore(),
+    tokens: new TokenIssuer(),
+    workDir: mkdtempSync(join(options.workDir ?? tmpdir(), 'ocean-c2d-sandbox-')),
   };
   const router = resolved.dialect === 'ocean-node' ? oceanNodeRoutes(context) : providerV2Routes(context);
   const limiter = resolved.rateLimitPerMinute > 0 ? new FixedWindowRateLimit(resolved.rateLimitPerMinute) : undefined;
@@ -56,7 +66,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     context,
     requests,
     fail: (fault) => faults.add(fault),
-    close: () => closeServer(server),
+    close: async () => {
+      await closeServer(server);
+      await context.jobs.stopAll();
+      rmSync(context.workDir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 import { getBytes } from 'ethers';
 import type { SandboxContext } from '../context';
-import { oceanNodeEnvironmentId, renderOceanNodeEnvironment } from '../environments';
+import { oceanNodeEnvironmentId, renderOceanNodeEnvironment, type Usage } from '../environments';
 import { expressJson, expressText } from '../http/reply';
 import { queryParam } from '../http/request';
 import { Router } from '../http/router';
+import { fileInfo, getDdo } from '../metadata-routes';
+import type { EnvironmentSpec } from '../options';
+import { result, status, stop } from './jobs-routes';
 import { OCEAN_NODE_SERVICE_ENDPOINTS } from './service-endpoints';
+import { startCompute } from './start';
+import { createToken, invalidateToken } from './token-routes';
 
 /** Ocean Node v3.1's HTTP interface, as far as the sandbox implements it. */
 export function oceanNodeRoutes(ctx: SandboxContext): Router {
@@ -34,17 +39,31 @@ export function oceanNodeRoutes(ctx: SandboxContext): Router {
         expressJson(res, 200, []);
         return;
       }
-      expressJson(
-        res,
-        200,
-        options.environments.map((spec) => renderOceanNodeEnvironment(spec, options.chainId, providerAddress)),
-      );
+      expressJson(res, 200, options.environments.map((spec) => renderOceanNodeEnvironment(spec, options.chainId, providerAddress, usageOf(ctx, spec))));
     })
-    .add('DELETE', '/api/services/compute', (_req, res) => expressText(res, 404, 'Not yet implemented!'));
+    .add('POST', '/api/services/freeCompute', (req, res) => startCompute(ctx, req, res, false))
+    .add('POST', '/api/services/compute', (req, res) => startCompute(ctx, req, res, true))
+    .add('GET', '/api/services/compute', (req, res) => status(ctx, req, res))
+    .add('PUT', '/api/services/compute', (req, res) => stop(ctx, req, res))
+    .add('DELETE', '/api/services/compute', (_req, res) => expressText(res, 404, 'Not yet implemented!'))
+    .add('GET', '/api/services/computeResult', (req, res) => result(ctx, req, res))
+    .add('POST', '/api/services/auth/token', (req, res) => createToken(ctx, req, res))
+    .add('POST', '/api/services/auth/token/invalidate', (req, res) => invalidateToken(ctx, req, res))
+    .add('POST', '/api/services/fileInfo', (req, res) => fileInfo(ctx, 'ocean-node', req, res))
+    .add('GET', '/api/aquarius/assets/ddo/:did/:force?', (req, res) => getDdo(ctx, 'ocean-node', req, res));
 }
 
-export function findEnvironment(ctx: SandboxContext, id: string) {
-  return ctx.options.environments.find((spec) => oceanNodeEnvironmentId(spec) === id);
+function usageOf(ctx: SandboxContext, spec: EnvironmentSpec): Usage {
+  const id = oceanNodeEnvironmentId(spec);
+  const running = ctx.jobs.running().filter((job) => job.environmentId === id);
+  const used = (resource: string): number => running.reduce((sum, job) => sum + (job.resources.find((r) => r.id === resource)?.amount ?? 0), 0);
+  return {
+    runningJobs: running.filter((job) => !job.free).length,
+    runningFreeJobs: running.filter((job) => job.free).length,
+    cpuInUse: used('cpu'),
+    ramInUse: used('ram'),
+    diskInUse: used('disk'),
+  };
 }
 
 /** A stable stand-in for the node's libp2p peer id. */

@@ -3,9 +3,12 @@ import { renderProviderV2Environment } from '../environments';
 import { flaskJson } from '../http/reply';
 import { queryParam } from '../http/request';
 import { Router } from '../http/router';
+import { fileInfo, getDdo } from '../metadata-routes';
+import { result, status, stop } from './jobs-routes';
 import { PROVIDER_V2_SERVICE_ENDPOINTS } from './service-endpoints';
+import { startCompute } from './start';
 
-/** Provider 2.x's HTTP interface (Flask), as far as the sandbox implements it. */
+/** Provider 2.x's HTTP interface (Flask) plus Aquarius's DDO route, as far as the sandbox implements them. */
 export function providerV2Routes(ctx: SandboxContext): Router {
   const { options } = ctx;
   const providerAddress = options.provider.address;
@@ -31,7 +34,22 @@ export function providerV2Routes(ctx: SandboxContext): Router {
     .add('GET', '/api/services/computeEnvironments', (_req, res) => {
       // The Provider ignores chainId and answers every chain it serves, keyed by chain id.
       flaskJson(res, 200, {
-        [String(options.chainId)]: options.environments.map((spec) => renderProviderV2Environment(spec, providerAddress)),
+        [String(options.chainId)]: options.environments.map((spec) =>
+          renderProviderV2Environment(spec, providerAddress, {
+            runningJobs: ctx.jobs.running().filter((job) => job.environmentId === `ocean-compute-${spec.name}`).length,
+            runningFreeJobs: 0,
+            cpuInUse: 0,
+            ramInUse: 0,
+            diskInUse: 0,
+          }),
+        ),
       });
-    });
+    })
+    .add('POST', '/api/services/compute', (req, res) => startCompute(ctx, req, res))
+    .add('GET', '/api/services/compute', (req, res) => status(ctx, req, res))
+    .add('PUT', '/api/services/compute', (req, res) => stop(ctx, req, res))
+    .add('DELETE', '/api/services/compute', (_req, res) => flaskJson(res, 200, ''))
+    .add('GET', '/api/services/computeResult', (req, res) => result(ctx, req, res))
+    .add('POST', '/api/services/fileinfo', (req, res) => fileInfo(ctx, 'provider-v2', req, res))
+    .add('GET', '/api/aquarius/assets/ddo/:did', (req, res) => getDdo(ctx, 'provider-v2', req, res));
 }

@@ -71,6 +71,16 @@ export interface RunnerOutcome {
   finishedAt: number;
 }
 
+/** What a job has logged so far, for results asked for while it runs. */
+export interface RunnerSnapshot {
+  /** Set once the image step is done ('' before). */
+  imageLog: string;
+  /** Set once provisioning is done ('' before). */
+  configurationLog: string;
+  /** The algorithm's output so far, in arrival order. */
+  algorithmLog: LogChunk[];
+}
+
 export interface RunnerJob {
   readonly jobId: string;
   readonly phase: RunnerPhase;
@@ -81,4 +91,6 @@ export interface RunnerJob {
   /** Kills the process if running (SIGKILL, exit code 137); a no-op once finished. */
   stop(): void;
   onPhase(listener: (phase: RunnerPhase) => void): void;
+  /** The logs so far, e.g. image.log while provisioning; copies, safe to keep. */
+  snapshot(): RunnerSnapshot;
 }

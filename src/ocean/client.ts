@@ -1,16 +1,25 @@
+import type { Readable } from 'node:stream';
 import type { Wallet } from 'ethers';
+import { Authenticator } from './auth/authenticator';
 import { fillPath, parseRootInfo, type BackendInfo } from './backend';
-import { dialectFor, type Dialect } from './dialects';
+import { DdoResolver, type Ddo, type DdoService } from './ddo';
+import { dialectFor, type Dialect, type PlainPlan, type SignedPlan } from './dialects';
 import { mismatchReason, pickEnvironment, validateConstraints, type ComputeEnvironment, type EnvironmentConstraints } from './environments';
-import { OceanError } from './errors';
+import { OceanError, isOceanError } from './errors';
 import { HttpClient, type HttpClientOptions, type HttpRequest } from './http';
+import type { ComputeJob, ResultFile, ResultKind } from './jobs';
+import { validateStartRequest, type StartJobRequest } from './job-request';
+import { isRecord } from './server-message';
 import { parseConnectionSettings, type ConnectionInput, type ConnectionSettings } from './settings';
+import { checkAssets } from './start-checks';
 import { walletFromPrivateKey } from './wallet';
 
 export interface OceanClientOptions extends ConnectionInput {
   /** Signs requests and pays; optional for read-only use such as listing environments. */
   privateKey?: string;
   http?: HttpClientOptions;
+  /** Use an Ocean Node auth token instead of one signature per request (default true). */
+  useAuthToken?: boolean;
 }
 
 /** The backend as detected once per client. */
@@ -23,6 +32,22 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+export interface StartOptions extends CallOptions {
+  /** Ask the provider whether the assets' files are reachable, as ocean.py does (default true). */
+  connectivityCheck?: boolean;
+}
+
+export interface JobOptions extends CallOptions {
+  /** The job's dataset DID: Provider v2 signs it into stop requests. */
+  did?: string;
+}
+
+export interface ResultStream {
+  file?: ResultFile;
+  stream: Readable;
+  contentType?: string;
+}
+
 /**
  * The C2D client facade. It detects the backend once (`GET /`), then talks through that
  * backend's dialect; callers never learn which one it is unless they ask.
@@ -31,12 +56,17 @@ export class OceanClient {
   readonly settings: ConnectionSettings;
   private readonly http: HttpClient;
   private readonly wallet?: Wallet;
+  private readonly ddos: DdoResolver;
+  private readonly useAuthToken: boolean;
   private connection?: Promise<Connection>;
+  private authenticator?: Authenticator;
 
   constructor(options: OceanClientOptions) {
     this.settings = parseConnectionSettings(options);
     this.wallet = options.privateKey === undefined ? undefined : walletFromPrivateKey(options.privateKey);
     this.http = new HttpClient(options.http);
+    this.ddos = new DdoResolver(this.http, this.settings.aquariusUrl);
+    this.useAuthToken = options.useAuthToken ?? true;
   }
 
   /** The wallet's address (EIP-55), or undefined without a key. */
@@ -61,13 +91,7 @@ export class OceanClient {
 
   async environments(options: CallOptions = {}): Promise<ComputeEnvironment[]> {
     const { dialect } = await this.connect(options);
-    const body = await this.http.json(
-      await this.endpointRequest('computeEnvironments', 'list compute environments', {
-        query: dialect.environmentsQuery(this.settings.chainId),
-        signal: options.signal,
-        idempotent: true,
-      }),
-    );
+    const body = await this.plain({ endpoint: 'computeEnvironments', operation: 'list compute environments', query: dialect.environmentsQuery(this.settings.chainId), idempotent: true }, options);
     return dialect.parseEnvironments(body, this.settings.chainId);
   }
 
@@ -83,6 +107,85 @@ export class OceanClient {
     return pickEnvironment(await this.environments(options), constraints);
   }
 
+  resolveDdo(did: string, options: CallOptions = {}): Promise<Ddo> {
+    return this.ddos.resolve(did, options.signal);
+  }
+
+  /**
+   * Starts a job: checks the request, resolves and checks every published asset (ocean.py's
+   * `is_consumable`), then signs and sends it. Payments must already be made (transferTxId).
+   */
+  async startJob(request: StartJobRequest, options: StartOptions = {}): Promise<ComputeJob> {
+    validateStartRequest(request);
+    const { dialect } = await this.connect(options);
+    dialect.validateStart(request);
+    const auth = await this.auth(options);
+    await checkAssets(request, auth.address, {
+      resolve: (did) => this.resolveDdo(did, options),
+      reachable: options.connectivityCheck === false ? undefined : (ddo, service) => this.filesReachable(ddo, service, options),
+    });
+    const plan = dialect.startPlan(auth.address, request);
+    const body = await this.signed(auth, dialect, plan, options);
+    const [job] = dialect.parseJobs(body);
+    if (!job) throw new OceanError('BAD_RESPONSE', `The ${dialect.label} accepted the job but answered no job id`);
+    return job;
+  }
+
+  /** One job's status. */
+  async getJob(jobId: string, options: JobOptions = {}): Promise<ComputeJob> {
+    requireJobId(jobId);
+    const { dialect } = await this.connect(options);
+    const consumerAddress = this.wallet?.address ?? (dialect.kind === 'provider-v2' ? this.needWallet('read a job status').address : undefined);
+    const plan = dialect.statusPlan({ consumerAddress: consumerAddress ?? '', jobId, did: options.did });
+    if (!consumerAddress) delete plan.query?.consumerAddress;
+    const jobs = dialect.parseJobs(await this.plain(plan, options, jobId));
+    const job = jobs.find((j) => j.jobId === jobId) ?? (jobs.length === 1 ? jobs[0] : undefined);
+    if (!job) {
+      throw new OceanError('NOT_FOUND', `Job ${jobId} is not known to ${this.settings.providerUrl} for wallet ${consumerAddress ?? '(none)'}`, { jobId });
+    }
+    return job;
+  }
+
+  /** Every job of the wallet, in one request. */
+  async listJobs(options: CallOptions = {}): Promise<ComputeJob[]> {
+    const { dialect } = await this.connect(options);
+    const consumerAddress = this.needWallet('list the wallet\'s jobs').address;
+    return dialect.parseJobs(await this.plain(dialect.statusPlan({ consumerAddress }), options));
+  }
+
+  /** Asks the backend to stop a job; answers the job as the backend reports it right after. */
+  async stopJob(jobId: string, options: JobOptions = {}): Promise<ComputeJob> {
+    requireJobId(jobId);
+    const { dialect } = await this.connect(options);
+    const auth = await this.auth(options);
+    const plan = dialect.stopPlan({ consumerAddress: auth.address, jobId, did: options.did });
+    const jobs = dialect.parseJobs(await this.signed(auth, dialect, plan, options, jobId));
+    const job = jobs.find((j) => j.jobId === jobId) ?? jobs[0];
+    if (!job) throw new OceanError('NOT_FOUND', `Job ${jobId} is not known to ${this.settings.providerUrl}; nothing was stopped`, { jobId });
+    return job;
+  }
+
+  /** Streams one result file. The caller must consume or destroy the stream. */
+  async openResult(jobId: string, index: number, options: CallOptions & { file?: ResultFile } = {}): Promise<ResultStream> {
+    requireJobId(jobId);
+    if (!Number.isInteger(index) || index < 0) throw new OceanError('INVALID_INPUT', `index: expected a result index of 0 or more, got ${String(index)}`);
+    const { dialect } = await this.connect(options);
+    const auth = await this.auth(options);
+    const plan = dialect.resultPlan({ consumerAddress: auth.address, jobId }, index);
+    const response = await this.guard(dialect, jobId, () => auth.call(plan, (request) => this.http.stream(request), options.signal));
+    if (response.headers['content-length'] === '0' && !response.headers['content-type']) {
+      response.stream.destroy();
+      throw new OceanError('RESULT_NOT_READY', `Result ${index} of job ${jobId} is not available (yet): the job may still be running, or has no such result`, { jobId });
+    }
+    return { file: options.file, stream: response.stream, contentType: response.headers['content-type'] };
+  }
+
+  /** The result files of a job that are of one kind (ocean.py's `compute_job_result_logs`, fetching only those). */
+  async resultFilesOfKind(jobId: string, kind: ResultKind, options: JobOptions = {}): Promise<ResultFile[]> {
+    const job = await this.getJob(jobId, options);
+    return job.results.filter((file) => file.kind === kind);
+  }
+
   /** Cancels everything in flight; the client cannot be used afterwards. */
   close(): void {
     this.http.close();
@@ -90,38 +193,81 @@ export class OceanClient {
 
   private async detect(options: CallOptions): Promise<Connection> {
     const { providerUrl, chainId } = this.settings;
-    const body = await this.http.json({
-      operation: 'identify the Ocean backend',
-      method: 'GET',
-      url: `${providerUrl}/`,
-      signal: options.signal,
-      idempotent: true,
-    });
+    const body = await this.http.json({ operation: 'identify the Ocean backend', method: 'GET', url: `${providerUrl}/`, signal: options.signal, idempotent: true });
     const info = parseRootInfo(body, providerUrl);
     if (info.chainIds.length > 0 && !info.chainIds.includes(chainId)) {
-      throw new OceanError(
-        'UNSUPPORTED_CHAIN',
-        `chainId: ${providerUrl} serves chain${info.chainIds.length > 1 ? 's' : ''} ${info.chainIds.join(', ')}, not ${chainId}`,
-        { details: { field: 'chainId', served: info.chainIds } },
-      );
+      throw new OceanError('UNSUPPORTED_CHAIN', `chainId: ${providerUrl} serves chain${info.chainIds.length > 1 ? 's' : ''} ${info.chainIds.join(', ')}, not ${chainId}`, {
+        details: { field: 'chainId', served: info.chainIds },
+      });
     }
     return { info, dialect: dialectFor(info.kind) };
   }
 
-  private async endpointRequest(
-    name: string,
-    operation: string,
-    rest: Omit<HttpRequest, 'operation' | 'method' | 'url'> & { pathParams?: Record<string, string> },
-  ): Promise<HttpRequest> {
-    const { info, dialect } = await this.connect({ signal: rest.signal });
-    const endpoint = info.endpoints.get(name);
-    if (!endpoint) {
-      throw new OceanError(
-        'UNSUPPORTED_BACKEND',
-        `Could not ${operation}: the ${dialect.label} at ${this.settings.providerUrl} offers no "${name}" endpoint`,
-      );
+  private needWallet(action: string): Wallet {
+    if (!this.wallet) {
+      throw new OceanError('INVALID_CONFIG', `privateKey: a wallet key is needed to ${action}; set one in the connection`, { details: { field: 'privateKey' } });
     }
-    const { pathParams, ...request } = rest;
+    return this.wallet;
+  }
+
+  private async auth(options: CallOptions): Promise<Authenticator> {
+    const wallet = this.needWallet('sign requests');
+    const { info, dialect } = await this.connect(options);
+    if (!this.authenticator) {
+      const useToken = this.useAuthToken && dialect.tokenEndpoint !== undefined && info.endpoints.has(dialect.tokenEndpoint);
+      this.authenticator = new Authenticator(wallet, dialect, {
+        request: (endpoint, operation, parts) => this.endpointRequest(endpoint, operation, parts),
+        storedNonce: async (address) => dialect.parseNonce(await this.plain({ endpoint: 'nonce', operation: 'read the wallet\'s nonce', query: { userAddress: address }, idempotent: true }, options)),
+        json: (request) => this.http.json(request),
+      }, useToken);
+    }
+    return this.authenticator;
+  }
+
+  private signed(auth: Authenticator, dialect: Dialect, plan: SignedPlan, options: CallOptions, jobId?: string): Promise<unknown> {
+    return this.guard(dialect, jobId, () => auth.call(plan, (request) => this.http.json(request), options.signal));
+  }
+
+  private async plain(plan: PlainPlan, options: CallOptions, jobId?: string): Promise<unknown> {
+    const { dialect } = await this.connect(options);
+    return this.guard(dialect, jobId, async () =>
+      this.http.json(await this.endpointRequest(plan.endpoint, plan.operation, { query: plan.query, body: plan.body, idempotent: plan.idempotent, signal: options.signal })),
+    );
+  }
+
+  /** Gives errors their backend-specific code and the job id they concern. */
+  private async guard<T>(dialect: Dialect, jobId: string | undefined, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isOceanError(error)) throw error;
+      const refined = dialect.refineError(error);
+      throw jobId ? refined.forJob(jobId) : refined;
+    }
+  }
+
+  private async filesReachable(ddo: Ddo, service: DdoService, options: CallOptions): Promise<boolean> {
+    const { info } = await this.connect(options);
+    const endpoint = info.endpoints.has('fileInfo') ? 'fileInfo' : 'fileinfo';
+    if (!info.endpoints.has(endpoint)) return true;
+    try {
+      const answer = await this.plain({ endpoint, operation: `check the files of ${ddo.id}`, body: { did: ddo.id, serviceId: service.id } }, options);
+      return Array.isArray(answer) && answer.some((item) => isRecord(item) && item.valid === true);
+    } catch (error) {
+      if (isOceanError(error) && error.httpStatus !== undefined && error.httpStatus < 500) return false;
+      throw error;
+    }
+  }
+
+  private async endpointRequest(name: string, operation: string, parts: Pick<HttpRequest, 'query' | 'body' | 'headers' | 'idempotent' | 'signal'> & { pathParams?: Record<string, string> }): Promise<HttpRequest> {
+    const { info, dialect } = await this.connect({ signal: parts.signal });
+    const endpoint = info.endpoints.get(name);
+    if (!endpoint) throw new OceanError('UNSUPPORTED_BACKEND', `Could not ${operation}: the ${dialect.label} at ${this.settings.providerUrl} offers no "${name}" endpoint`);
+    const { pathParams, ...request } = parts;
     return { ...request, operation, method: endpoint.method, url: `${this.settings.providerUrl}${fillPath(endpoint.path, pathParams)}` };
   }
+}
+
+function requireJobId(jobId: string): void {
+  if (typeof jobId !== 'string' || jobId.trim() === '') throw new OceanError('INVALID_INPUT', `jobId: expected the id compute-start returned, got ${JSON.stringify(jobId)}`);
 }

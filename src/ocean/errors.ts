@@ -17,7 +17,13 @@ export type OceanErrorCode =
   | 'SERVER_ERROR'
   | 'UNSUPPORTED_CHAIN'
   | 'UNSUPPORTED_BACKEND'
-  | 'NO_MATCHING_ENVIRONMENT';
+  | 'NO_MATCHING_ENVIRONMENT'
+  | 'DDO_NOT_FOUND'
+  | 'NOT_CONSUMABLE'
+  | 'ORDER_INVALID'
+  | 'RESULT_NOT_READY'
+  | 'RESULT_TOO_LARGE'
+  | 'UNSAFE_RESULT';
 
 export interface OceanErrorOptions {
   httpStatus?: number;

@@ -1,0 +1,3 @@
+export { DockerFrameStripper, stripDockerFrames } from './log-frames';
+export { DEFAULT_TAR_LIMITS, extractTarFiles, readTarFiles, type TarFile, type TarFileData, type TarLimits } from './tar';
+export { readLimited } from './read';

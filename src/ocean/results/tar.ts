@@ -1,0 +1,120 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, posix, relative, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { extract, type Header } from 'tar-stream';
+import { OceanError } from '../errors';
+
+export interface TarLimits {
+  maxEntries: number;
+  /** Most bytes of all files together. */
+  maxTotalBytes: number;
+}
+
+export interface TarFile {
+  /** Path inside the archive, without the leading "outputs/" folder Ocean Node puts there. */
+  name: string;
+  size: number;
+}
+
+export interface TarFileData extends TarFile {
+  data: Buffer;
+}
+
+export const DEFAULT_TAR_LIMITS: TarLimits = { maxEntries: 10_000, maxTotalBytes: 512 * 1024 * 1024 };
+
+/**
+ * A safe relative path for an archive entry, or an error: no absolute paths, no "..", no
+ * links (a link could point outside the folder), only regular files.
+ */
+export function safeEntryName(header: Header): string | null {
+  if (header.type === 'directory') return null;
+  if (header.type !== 'file' && header.type !== 'contiguous-file') {
+    throw new OceanError('UNSAFE_RESULT', `The result archive holds a ${header.type ?? 'special'} entry "${header.name}"; only regular files are taken`);
+  }
+  const normal = posix.normalize(header.name.replace(/\\/g, '/'));
+  if (normal.startsWith('/') || normal === '..' || normal.startsWith('../') || /^[a-zA-Z]:/.test(normal)) {
+    throw new OceanError('UNSAFE_RESULT', `The result archive holds an entry outside its folder: "${header.name}"`);
+  }
+  const name = normal.replace(/^(\.\/)?outputs\//, '');
+  return name === '' || name === '.' ? null : name;
+}
+
+type EntryStream = AsyncIterable<unknown> & { resume(): void };
+type EntryHandler = (name: string, header: Header, stream: EntryStream) => Promise<void>;
+
+async function walk(source: Readable, limits: TarLimits, onFile: EntryHandler): Promise<void> {
+  const archive = extract();
+  let entries = 0;
+  let total = 0;
+  const done = new Promise<void>((resolve, reject) => {
+    archive.on('entry', (header, stream, next) => {
+      const proceed = async (): Promise<void> => {
+        const name = safeEntryName(header);
+        if (name === null) {
+          stream.resume();
+          return;
+        }
+        entries += 1;
+        total += header.size ?? 0;
+        if (entries > limits.maxEntries) throw new OceanError('RESULT_TOO_LARGE', `The result archive has more than ${limits.maxEntries} files`);
+        if (total > limits.maxTotalBytes) throw new OceanError('RESULT_TOO_LARGE', `The result archive holds more than ${limits.maxTotalBytes} bytes`);
+        await onFile(name, header, stream);
+      };
+      proceed().then(
+        () => next(),
+        (error: unknown) => {
+          stream.resume();
+          archive.destroy(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+    archive.on('finish', resolve);
+    archive.on('error', reject);
+  });
+  await Promise.all([pipeline(source, archive).catch((error: unknown) => {
+    throw error instanceof OceanError ? error : new OceanError('BAD_RESPONSE', `The result archive could not be read: ${(error as Error).message}`);
+  }), done]);
+}
+
+async function writeStream(stream: EntryStream, path: string): Promise<void> {
+  const file = createWriteStream(path, { flags: 'wx' });
+  try {
+    for await (const chunk of stream) {
+      if (!file.write(chunk as Buffer)) await once(file, 'drain');
+    }
+  } finally {
+    file.end();
+    await once(file, 'close');
+  }
+}
+
+/** Reads every file of a tar stream into memory, within the limits. */
+export async function readTarFiles(source: Readable, limits: TarLimits = DEFAULT_TAR_LIMITS): Promise<TarFileData[]> {
+  const files: TarFileData[] = [];
+  await walk(source, limits, async (name, _header, stream) => {
+    const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const data = Buffer.concat(chunks);
+    files.push({ name, size: data.length, data });
+  });
+  return files;
+}
+
+/** Writes every file of a tar stream under `folder`, streaming, never outside it. */
+export async function extractTarFiles(source: Readable, folder: string, limits: TarLimits = DEFAULT_TAR_LIMITS): Promise<Array<TarFile & { path: string }>> {
+  const written: Array<TarFile & { path: string }> = [];
+  await walk(source, limits, async (name, header, stream) => {
+    const path = join(folder, ...name.split('/'));
+    const inside = relative(folder, path);
+    if (inside.startsWith('..') || inside.split(sep).includes('..')) {
+      throw new OceanError('UNSAFE_RESULT', `The result archive holds an entry outside its folder: "${header.name}"`);
+    }
+    await mkdir(dirname(path), { recursive: true });
+    await writeStream(stream, path);
+    written.push({ name, size: header.size ?? 0, path });
+  });
+  return written;
+}
