@@ -32,6 +32,8 @@ export interface SandboxOptions {
   /** Requests per minute per client (Ocean Node's default is 30); 0 turns the limit off. */
   rateLimitPerMinute?: number;
   environments?: EnvironmentSpec[];
+  /** The "registry": image:tag names a start may use; any image when left out. */
+  images?: string[];
   /** Parent folder of the sandbox's job folders (default: the OS temp folder). */
   workDir?: string;
 }
@@ -81,6 +83,7 @@ export interface ResolvedOptions {
   provider: Wallet;
   rateLimitPerMinute: number;
   environments: EnvironmentSpec[];
+  images?: string[];
 }
 
 export function resolveOptions(options: SandboxOptions): ResolvedOptions {
@@ -91,5 +94,6 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
     provider: new Wallet(options.providerPrivateKey ?? DEFAULT_PROVIDER_KEY),
     rateLimitPerMinute: options.rateLimitPerMinute ?? (options.dialect === 'ocean-node' ? 30 : 0),
     environments: options.environments ?? DEFAULT_ENVIRONMENTS,
+    images: options.images,
   };
 }

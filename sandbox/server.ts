@@ -94,24 +94,24 @@ async function handle(
   }
   const rawBody = await readBody(req);
   if (await faults.answer(method, url.pathname, res)) return;
-  const matched = router.match(method, url.pathname);
-  if (!matched) {
-    if (dialect === 'ocean-node') expressNotFound(res, method, url.pathname);
-    else flaskJson(res, 404, { error: '404 Not Found: The requested URL was not found on the server.' });
-    return;
-  }
   let body: unknown;
   const isJson = (req.headers['content-type'] ?? '').includes('application/json');
   if (isJson && rawBody.length > 0) {
     try {
       body = JSON.parse(rawBody.toString('utf8'));
     } catch (error) {
-      // Express's body-parser answers malformed JSON with its HTML error page.
+      // Express's body-parser runs before routing and answers malformed JSON with its error page.
       const text = error instanceof Error ? `${error.name}: ${error.message}` : 'SyntaxError';
       if (dialect === 'ocean-node') expressText(res, 400, expressErrorPage(escapeHtml(text)));
       else flaskJson(res, 400, { error: 'Failed to decode JSON object' });
       return;
     }
+  }
+  const matched = router.match(method, url.pathname);
+  if (!matched) {
+    if (dialect === 'ocean-node') expressNotFound(res, method, url.pathname);
+    else flaskJson(res, 404, { error: '404 Not Found: The requested URL was not found on the server.' });
+    return;
   }
   const request: SandboxRequest = {
     method,

@@ -72,12 +72,17 @@ export class JobRecord {
       const step = init.lifecycle.phase(phase);
       if (step && phase !== 'finished') this.set(step);
       if (phase === 'running') this.algoStartedAt = Date.now();
-      if (phase !== 'finished') void init.results(phase).then((results) => (this.results = results));
+      if (phase !== 'finished') {
+        init.results(phase).then(
+          (results) => (this.results = results),
+          () => undefined,
+        );
+      }
     });
     this.done = init.runner.done.then(async (outcome) => {
       this.outcome = outcome;
       this.algoStoppedAt = this.algoStartedAt ? outcome.finishedAt : undefined;
-      this.results = await init.results('finished', outcome);
+      this.results = await init.results('finished', outcome).catch(() => this.results);
       this.set(outcome.failure ? init.lifecycle.failure(outcome.failure) : init.lifecycle.finished);
       this.finishedAt = Date.now();
     });

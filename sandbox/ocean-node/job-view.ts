@@ -10,8 +10,10 @@ function results(job: JobRecord): Array<Record<string, unknown>> {
   return job.results.map((r, index) => ({ filename: r.filename, filesize: r.data.length, type: r.type, index }));
 }
 
+/** A container that never started has neither an exit code nor an OOM verdict. */
 function termination(job: JobRecord): Record<string, unknown> {
-  return { exitCode: job.outcome?.exitCode ?? null, OOMKilled: job.outcome ? false : null };
+  const ran = job.outcome !== undefined && job.outcome.failure !== 'start';
+  return { exitCode: job.outcome?.exitCode ?? null, OOMKilled: ran ? false : null };
 }
 
 function duration(job: JobRecord): number {
@@ -47,7 +49,7 @@ export function startView(job: JobRecord): Record<string, unknown> {
   };
 }
 
-/** The job as status and stop answer it: the id without its cluster prefix, recorded field order. */
+/** The job as status answers it: the id without its cluster prefix, recorded field order. */
 export function statusView(job: JobRecord): Record<string, unknown> {
   return {
     owner: job.owner,
@@ -78,4 +80,9 @@ export function statusView(job: JobRecord): Record<string, unknown> {
     buildStopTimestamp: '0',
     maxJobDuration: job.maxJobDuration,
   };
+}
+
+/** The job as stop answers it: like status, but the recorded node leaves `results` null there. */
+export function stopView(job: JobRecord): Record<string, unknown> {
+  return { ...statusView(job), results: null };
 }

@@ -6,7 +6,7 @@ import { emptyBody, expressJson, expressText } from '../http/reply';
 import { queryParam, type SandboxRequest } from '../http/request';
 import type { JobRecord } from '../jobs/job';
 import { authenticate } from './auth';
-import { statusView } from './job-view';
+import { statusView, stopView } from './job-view';
 
 /** The unprefixed id of a "<cluster>-<id>" job id; undefined when the prefix is not this node's. */
 function localId(jobId: string): string | undefined {
@@ -52,7 +52,7 @@ export function stop(ctx: SandboxContext, req: SandboxRequest, res: ServerRespon
     return;
   }
   job.stop();
-  expressJson(res, 200, [statusView(job)]);
+  expressJson(res, 200, [stopView(job)]);
 }
 
 /** GET /api/services/computeResult: signed `getComputeResult`; plain-text errors; 200 and no body for a result not there yet. */

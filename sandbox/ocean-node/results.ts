@@ -2,13 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredResult } from '../jobs/job';
 import { dockerFrames, packOutputs } from '../runner';
-import type { LogChunk, RunnerJob, RunnerOutcome, RunnerPhase } from '../runner/types';
+import type { RunnerJob, RunnerOutcome, RunnerPhase } from '../runner/types';
 
-/** A container that never started leaves Docker's error text in the log instead of its output. */
-async function algorithmLog(runner: RunnerJob, outcome: RunnerOutcome): Promise<LogChunk[]> {
-  if (outcome.failure !== 'start' || outcome.algorithmLog.length > 0) return outcome.algorithmLog;
-  const text = await readFile(join(runner.dir, 'data', 'logs', 'algorithm.log')).catch(() => Buffer.alloc(0));
-  return text.length > 0 ? [{ stream: 'stderr', data: text }] : [];
+/**
+ * The algorithm's output in Docker's framed format; a container that never started leaves
+ * Docker's error text instead, unframed, as the recorded node served it.
+ */
+async function algorithmLog(runner: RunnerJob, outcome: RunnerOutcome): Promise<Buffer> {
+  if (outcome.failure !== 'start') return dockerFrames(outcome.algorithmLog);
+  return readFile(join(runner.dir, 'data', 'logs', 'algorithm.log')).catch(() => Buffer.alloc(0));
 }
 
 const SEEN_AFTER: Record<RunnerPhase, number> = { pulling: 0, configuring: 1, provisioning: 1, running: 2, publishing: 2, finished: 4 };
@@ -26,8 +28,10 @@ export function oceanNodeResults(runner: RunnerJob) {
       { filename: 'configuration.log', type: 'configurationLog', data: Buffer.from(logs.configurationLog) },
     ];
     if (outcome) {
-      all.push({ filename: 'algorithm.log', type: 'algorithmLog', data: dockerFrames(await algorithmLog(runner, outcome)) });
-      if (outcome.failure !== 'start') all.push({ filename: 'outputs.tar', type: 'output', data: await packOutputs(outcome.outputsDir) });
+      all.push({ filename: 'algorithm.log', type: 'algorithmLog', data: await algorithmLog(runner, outcome) });
+      // A job stopped before its folders existed has no outputs to pack.
+      const tar = outcome.failure === 'start' ? undefined : await packOutputs(outcome.outputsDir).catch(() => undefined);
+      if (tar) all.push({ filename: 'outputs.tar', type: 'output', data: tar });
       return all;
     }
     return all.slice(0, SEEN_AFTER[phase]);

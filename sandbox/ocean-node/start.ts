@@ -47,6 +47,10 @@ export async function startCompute(ctx: SandboxContext, req: SandboxRequest, res
     const resources = resourcesFor(ctx, spec, String(body.environment), body.resources, paid);
     const inputs = await datasetsFor(ctx, body.datasets, owner);
     const algorithm = await algorithmFor(ctx, body.algorithm, owner);
+    const image = `${algorithm.container.image}:${algorithm.container.tag}`;
+    if (ctx.options.images && !ctx.options.images.includes(image)) {
+      throw new Refusal(500, `Cannot find image ${image} for x86_64. Maybe it does not exist or it's build for other arhitectures.`);
+    }
     const maxJobDuration = durationFor(spec, body.maxJobDuration, paid);
     const id = randomBytes(32).toString('hex');
     const runner = startRunnerJob({

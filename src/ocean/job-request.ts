@@ -85,6 +85,9 @@ export function validateStartRequest(request: StartJobRequest): StartJobRequest 
   if (request.maxJobDuration !== undefined && (!Number.isFinite(request.maxJobDuration) || request.maxJobDuration <= 0)) {
     throw invalidInput('maxJobDuration', 'a number of seconds above 0', request.maxJobDuration);
   }
+  if (request.resources !== undefined && !Array.isArray(request.resources)) {
+    throw invalidInput('resources', 'an array like [{"id": "cpu", "amount": 1}]', request.resources);
+  }
   for (const [i, resource] of (request.resources ?? []).entries()) {
     if (!isRecord(resource) || typeof resource.id !== 'string' || !Number.isFinite(resource.amount) || resource.amount < 0) {
       throw invalidInput(`resources[${i}]`, 'an object like {"id": "cpu", "amount": 1}', resource);

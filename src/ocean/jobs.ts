@@ -54,7 +54,8 @@ const KIND_BY_TYPE: Record<string, ResultKind> = {
 };
 
 export function resultKind(type: string): ResultKind {
-  return KIND_BY_TYPE[type.toLowerCase()] ?? 'other';
+  const key = type.toLowerCase();
+  return (Object.hasOwn(KIND_BY_TYPE, key) ? KIND_BY_TYPE[key] : undefined) ?? 'other';
 }
 
 function parseResults(value: unknown): ResultFile[] {

@@ -29,6 +29,9 @@ export const providerV2Dialect: Dialect = {
       if (!dataset.transferTxId) throw invalidInput(`datasets[${i}].transferTxId`, 'the order transaction of the dataset (Provider v2 jobs are always ordered)', undefined, { hideValue: true });
     });
     if (isRawAlgorithm(request.algorithm)) {
+      if (request.algocustomdata) {
+        throw invalidInput('algocustomdata', 'no custom data with a raw algorithm: Provider v2 passes it only to published algorithms', undefined, { hideValue: true });
+      }
       const checksum = request.algorithm.meta.container.checksum;
       if (!checksum || !checksum.startsWith('sha256:')) {
         throw invalidInput('algorithm.meta.container.checksum', 'the image digest "sha256:…" (Provider v2 requires it)', checksum);

@@ -60,6 +60,11 @@ export function stripDockerFrames(log: Buffer): Buffer {
   const parts: Buffer[] = [];
   let offset = 0;
   while (offset < log.length) {
+    if (log.length - offset < HEADER) {
+      // A cut-off last header: keep the fragment, as the streaming stripper does.
+      parts.push(log.subarray(offset));
+      break;
+    }
     if (!isFrameHeader(log, offset)) return log;
     const length = log.readUInt32BE(offset + 4);
     parts.push(log.subarray(offset + HEADER, Math.min(log.length, offset + HEADER + length)));

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, posix, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import { extract, type Header } from 'tar-stream';
 import { OceanError } from '../errors';
 
@@ -49,6 +49,11 @@ async function walk(source: Readable, limits: TarLimits, onFile: EntryHandler): 
   const archive = extract();
   let entries = 0;
   let total = 0;
+  // A handler's own error (an unsafe entry, a file that cannot be written) is reported as it is;
+  // once the archive itself has failed, later handler errors are only its consequence.
+  let failure: unknown;
+  let archiveFailed = false;
+  let running: Promise<void> = Promise.resolve();
   const done = new Promise<void>((resolve, reject) => {
     archive.on('entry', (header, stream, next) => {
       const proceed = async (): Promise<void> => {
@@ -63,31 +68,44 @@ async function walk(source: Readable, limits: TarLimits, onFile: EntryHandler): 
         if (total > limits.maxTotalBytes) throw new OceanError('RESULT_TOO_LARGE', `The result archive holds more than ${limits.maxTotalBytes} bytes`);
         await onFile(name, header, stream);
       };
-      proceed().then(
+      running = proceed().then(
         () => next(),
         (error: unknown) => {
+          if (!archiveFailed) failure ??= error;
           stream.resume();
           archive.destroy(error instanceof Error ? error : new Error(String(error)));
         },
       );
     });
     archive.on('finish', resolve);
-    archive.on('error', reject);
+    archive.on('error', (error) => {
+      archiveFailed = true;
+      reject(error);
+    });
   });
-  await Promise.all([pipeline(source, archive).catch((error: unknown) => {
+  try {
+    await Promise.all([pipeline(source, archive), done]);
+  } catch (error) {
+    await running;
+    if (failure !== undefined) throw failure;
     throw error instanceof OceanError ? error : new OceanError('BAD_RESPONSE', `The result archive could not be read: ${(error as Error).message}`);
-  }), done]);
+  }
 }
 
 async function writeStream(stream: EntryStream, path: string): Promise<void> {
   const file = createWriteStream(path, { flags: 'wx' });
+  // Listens from the start, so an open error (EEXIST) is never unhandled; settles with that error.
+  const closed = finished(file);
+  closed.catch(() => undefined);
   try {
-    for await (const chunk of stream) {
-      if (!file.write(chunk as Buffer)) await once(file, 'drain');
+    // Read by hand: leaving a for-await early would destroy the entry, and with it the archive.
+    const chunks = stream[Symbol.asyncIterator]();
+    for (let next = await chunks.next(); !next.done && !file.destroyed; next = await chunks.next()) {
+      if (!file.write(next.value as Buffer)) await Promise.race([once(file, 'drain'), closed]);
     }
   } finally {
     file.end();
-    await once(file, 'close');
+    await closed;
   }
 }
 
@@ -109,7 +127,7 @@ export async function extractTarFiles(source: Readable, folder: string, limits: 
   await walk(source, limits, async (name, header, stream) => {
     const path = join(folder, ...name.split('/'));
     const inside = relative(folder, path);
-    if (inside.startsWith('..') || inside.split(sep).includes('..')) {
+    if (isAbsolute(inside) || inside.split(sep).includes('..')) {
       throw new OceanError('UNSAFE_RESULT', `The result archive holds an entry outside its folder: "${header.name}"`);
     }
     await mkdir(dirname(path), { recursive: true });
