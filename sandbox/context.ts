@@ -1,4 +1,5 @@
 import type { TokenIssuer } from './auth/tokens';
+import type { ChainLink } from './chain-link';
 import type { DdoStore } from './ddo-store';
 import type { JobStore } from './jobs/store';
 import type { NonceStore } from './nonces';
@@ -13,4 +14,6 @@ export interface SandboxContext {
   tokens: TokenIssuer;
   /** Folder for job folders; removed when the sandbox closes. */
   workDir: string;
+  /** Set when the sandbox was given a chain: payments are then checked and taken on it. */
+  chain?: ChainLink;
 }

@@ -22,6 +22,13 @@ export interface EnvironmentSpec {
   free?: { maxJobs: number; cpu: number; ram: number; disk: number; minJobDuration: number; maxJobDuration: number };
 }
 
+/** A chain the sandbox checks and takes payments on, as the real servers do. */
+export interface SandboxChainOptions {
+  rpcUrl: string;
+  /** Ocean's Escrow contract there (Ocean Node paid jobs lock their price in it). */
+  escrowAddress: string;
+}
+
 export interface SandboxOptions {
   dialect: SandboxDialect;
   /** 0 (the default) takes a free port; the sandbox only ever binds 127.0.0.1. */
@@ -36,12 +43,19 @@ export interface SandboxOptions {
   images?: string[];
   /** Parent folder of the sandbox's job folders (default: the OS temp folder). */
   workDir?: string;
+  /**
+   * With a chain, orders, provider fees and (Ocean Node) escrow locks are checked and taken on it;
+   * without one, order transactions are accepted by their format and paid jobs lock nothing.
+   */
+  chain?: SandboxChainOptions;
 }
 
 /** anvil/hardhat test account #3, the key the recorded Ocean Node ran with. Public test material. */
 export const DEFAULT_PROVIDER_KEY = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
 /** The OCEAN token's address when the Ocean contracts are the first deployment on a fresh anvil. */
 export const DEFAULT_FEE_TOKEN = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+/** Where the same deployment puts Escrow (anvil #0's nonce 13); the recorded node used it too. */
+export const DEFAULT_ESCROW_ADDRESS = '0x0DCd1Bf9A1b36cE34237eEaFef220932846BCD82';
 
 export const DEFAULT_ENVIRONMENTS: EnvironmentSpec[] = [
   {
@@ -84,6 +98,7 @@ export interface ResolvedOptions {
   rateLimitPerMinute: number;
   environments: EnvironmentSpec[];
   images?: string[];
+  chain?: SandboxChainOptions;
 }
 
 export function resolveOptions(options: SandboxOptions): ResolvedOptions {
@@ -95,5 +110,6 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
     rateLimitPerMinute: options.rateLimitPerMinute ?? (options.dialect === 'ocean-node' ? 30 : 0),
     environments: options.environments ?? DEFAULT_ENVIRONMENTS,
     images: options.images,
+    chain: options.chain,
   };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { TokenIssuer } from './auth/tokens';
+import { ChainLink } from './chain-link';
 import type { SandboxContext } from './context';
 import { DdoStore } from './ddo-store';
 import { JobStore } from './jobs/store';
@@ -22,6 +23,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export interface RequestRecord {
   method: string;
   path: string;
+  /** The query string, without "?". */
+  query: string;
+  /** 0 until the answer is sent. */
   status: number;
 }
 
@@ -46,19 +50,30 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     jobs: new JobStore(),
     tokens: new TokenIssuer(),
     workDir: mkdtempSync(join(options.workDir ?? tmpdir(), 'ocean-c2d-sandbox-')),
+    chain: resolved.chain ? new ChainLink(resolved.chain, resolved.chainId, resolved.provider) : undefined,
   };
   const router = resolved.dialect === 'ocean-node' ? oceanNodeRoutes(context) : providerV2Routes(context);
   const limiter = resolved.rateLimitPerMinute > 0 ? new FixedWindowRateLimit(resolved.rateLimitPerMinute) : undefined;
   const requests: RequestRecord[] = [];
   const faults = new FaultQueue();
   const server = createServer((req, res) => {
-    res.on('finish', () => requests.push({ method: req.method ?? '', path: (req.url ?? '').split('?')[0] ?? '', status: res.statusCode }));
+    // Recorded on arrival, so a test sees every request that reached the server, answered or not.
+    const [path = '', query = ''] = (req.url ?? '').split('?');
+    const record: RequestRecord = { method: req.method ?? '', path, query, status: 0 };
+    requests.push(record);
+    res.on('finish', () => (record.status = res.statusCode));
     handle(req, res, router, resolved.dialect, limiter, faults).catch((error: unknown) => {
       if (!res.headersSent) expressText(res, 500, 'Internal Server Error');
       else res.destroy(error instanceof Error ? error : undefined);
     });
   });
-  await listen(server, resolved.port);
+  try {
+    await listen(server, resolved.port);
+  } catch (error) {
+    await context.chain?.close();
+    rmSync(context.workDir, { recursive: true, force: true });
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -69,6 +84,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     close: async () => {
       await closeServer(server);
       await context.jobs.stopAll();
+      await context.chain?.close();
       rmSync(context.workDir, { recursive: true, force: true });
     },
   };

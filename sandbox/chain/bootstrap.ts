@@ -24,7 +24,7 @@ export interface SampleAsset extends PublishedAsset {
 export interface ChainRoles {
   /** #0: deployed the contracts, owns OceanToken. */
   deployer: ChainAccount;
-  /** #1: the demo wallet `npm start` gives Node-RED; holds datatokens of both assets. */
+  /** #1: the demo wallet `npm start` gives Node-RED; holds datatokens of every sample asset. */
   consumer: ChainAccount;
   /** #2: owns the sample assets' NFTs, mints their datatokens, collects order payments. */
   publisher: ChainAccount;
@@ -32,15 +32,25 @@ export interface ChainRoles {
   provider: ChainAccount;
 }
 
+/** The sample assets of `addSampleAssets`, published: one dataset, two algorithms. */
+export interface SampleAssetsOnChain {
+  dataset: SampleAsset;
+  /** The "Sensor statistics" algorithm (on chain its NFT is named "Statistics"). */
+  statistics: SampleAsset;
+  longRunning: SampleAsset;
+  /** Same as `statistics`; the name it had when it was the only algorithm. */
+  algorithm: SampleAsset;
+}
+
 export interface BootstrappedChain extends AnvilChain {
   contracts: OceanContracts;
   accounts: ChainRoles;
-  assets: { dataset: SampleAsset; algorithm: SampleAsset };
+  assets: SampleAssetsOnChain;
   /** Wall time of the whole bootstrap (anvil start, deployment, publishing), in ms. */
   bootMs: number;
 }
 
-/** A ready local Ocean chain: anvil, the Ocean contracts, OCEAN for every account and two sample assets. */
+/** A ready local Ocean chain: anvil, the Ocean contracts, OCEAN for every account and three sample assets. */
 export async function bootstrapChain(options: BootstrapOptions = {}): Promise<BootstrappedChain> {
   const started = performance.now();
   const chain = await startAnvil(options);
@@ -53,17 +63,21 @@ export async function bootstrapChain(options: BootstrapOptions = {}): Promise<Bo
 
     const publisher = connectWallet(chain.rpcUrl, accounts.publisher.privateKey, chain.chainId);
     const mintTo = [{ address: accounts.consumer.address, amount: options.datatokensForConsumer ?? 5n * ONE_DATATOKEN }];
+    const publish = async (name: string, symbol: string, type: SampleAsset['type']): Promise<SampleAsset> => ({
+      ...(await publishDatatokenAsset(contracts, publisher, { name, symbol, mintTo })),
+      name,
+      symbol,
+      type,
+    });
     try {
-      const dataset = await publishDatatokenAsset(contracts, publisher, { name: 'Sensor readings', symbol: 'SENSOR', mintTo });
-      const algorithm = await publishDatatokenAsset(contracts, publisher, { name: 'Statistics', symbol: 'STATS', mintTo });
+      const dataset = await publish('Sensor readings', 'SENSOR', 'dataset');
+      const statistics = await publish('Statistics', 'STATS', 'algorithm');
+      const longRunning = await publish('Long-running ticker', 'TICKER', 'algorithm');
       return {
         ...chain,
         contracts,
         accounts,
-        assets: {
-          dataset: { ...dataset, name: 'Sensor readings', symbol: 'SENSOR', type: 'dataset' },
-          algorithm: { ...algorithm, name: 'Statistics', symbol: 'STATS', type: 'algorithm' },
-        },
+        assets: { dataset, statistics, longRunning, algorithm: statistics },
         bootMs: Math.round(performance.now() - started),
       };
     } finally {

@@ -4,7 +4,7 @@
  */
 export { ANVIL_MNEMONIC, anvilAccount, anvilAccounts, type ChainAccount } from './accounts';
 export { DEFAULT_CHAIN_ID, startAnvil, type AnvilChain, type AnvilOptions } from './anvil';
-export { bootstrapChain, type BootstrapOptions, type BootstrappedChain, type ChainRoles, type SampleAsset } from './bootstrap';
+export { bootstrapChain, type BootstrapOptions, type BootstrappedChain, type ChainRoles, type SampleAsset, type SampleAssetsOnChain } from './bootstrap';
 export { OCEAN_TOKEN_ADDRESS, deployOcean, type DeployOceanOptions, type OceanContracts, type TokenGrant } from './deploy';
 export { tokenBalance } from './erc20';
 export { escrowAuthorize, escrowDeposit, type EscrowAuthorizationTerms } from './escrow-payer';
@@ -28,6 +28,6 @@ export {
   type ProviderFeeTerms,
   type SignedProviderFeeFields,
 } from './provider-fee';
-export { ONE_DATATOKEN, publishDatatokenAsset, type PublishOptions, type PublishedAsset } from './publish';
+export { ONE_DATATOKEN, mintDatatokens, publishDatatokenAsset, type PublishOptions, type PublishedAsset } from './publish';
 export { readOrder, type OrderFacts, type OrderReusedEvent, type OrderStartedEvent, type ProviderFeeEvent } from './read-order';
 export { connectWallet, jsonRpcProvider, openProvider } from './rpc';

@@ -1,4 +1,4 @@
-import { Contract, Interface, ZeroAddress, type Log, type BaseWallet } from 'ethers';
+import { Contract, Interface, ZeroAddress, type BaseWallet, type Log, type NonceManager } from 'ethers';
 import { abi } from './artifacts';
 import type { OceanContracts, TokenGrant } from './deploy';
 import { managedSigner } from './rpc';
@@ -48,11 +48,20 @@ export async function publishDatatokenAsset(contracts: OceanContracts, publisher
   const nftAddress = createdAddress(receipt.logs, contracts.nftFactory, 'NFTCreated');
   const datatokenAddress = createdAddress(receipt.logs, contracts.nftFactory, 'TokenCreated');
 
+  await mintWith(signer, datatokenAddress, options.mintTo ?? []);
+  return { nftAddress, datatokenAddress, txHash: receipt.hash };
+}
+
+/** Mints datatokens; `minter` must hold the minter role (the publisher of the sample assets does). */
+export async function mintDatatokens(minter: BaseWallet, datatokenAddress: string, grants: TokenGrant[]): Promise<void> {
+  await mintWith(managedSigner(minter), datatokenAddress, grants);
+}
+
+async function mintWith(signer: NonceManager, datatokenAddress: string, grants: TokenGrant[]): Promise<void> {
   const datatoken = new Contract(datatokenAddress, abi('ERC20Template'), signer);
-  for (const grant of options.mintTo ?? []) {
+  for (const grant of grants) {
     await send(datatoken, 'mint', [grant.address, grant.amount], signer);
   }
-  return { nftAddress, datatokenAddress, txHash: receipt.hash };
 }
 
 function createdAddress(logs: readonly Log[], factoryAddress: string, eventName: 'NFTCreated' | 'TokenCreated'): string {

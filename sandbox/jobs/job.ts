@@ -113,6 +113,11 @@ export class JobRecord {
     return this.algoStoppedAt === undefined ? '0' : seconds(this.algoStoppedAt);
   }
 
+  /** A status change after the job ended, e.g. Ocean Node's 71 -> 70 once its payment is claimed. */
+  settle(step: StatusStep): void {
+    if (this.finishedAt !== undefined) this.set(step);
+  }
+
   private set(step: StatusStep): void {
     this.status = step.status;
     this.statusText = step.text;

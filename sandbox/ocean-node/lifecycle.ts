@@ -1,4 +1,4 @@
-import type { Lifecycle } from '../jobs/job';
+import type { Lifecycle, StatusStep } from '../jobs/job';
 
 /** Ocean Node's status numbers and texts (protocol doc 11.3), as the recorded jobs went through them. */
 export const OCEAN_NODE_LIFECYCLE: Lifecycle = {
@@ -27,3 +27,6 @@ export const OCEAN_NODE_LIFECYCLE: Lifecycle = {
   // A finished job settles its payment claim next; the recorded node stayed at 71 for free jobs too.
   finished: { status: 71, text: 'Job settling' },
 };
+
+/** Where a paid job ends once the node has claimed its payment (the recording: 71, then 70 after the claim). */
+export const JOB_FINISHED: StatusStep = { status: 70, text: 'Job finished' };

@@ -8,6 +8,7 @@ import { Router } from '../http/router';
 import { fileInfo, getDdo } from '../metadata-routes';
 import type { EnvironmentSpec } from '../options';
 import { result, status, stop } from './jobs-routes';
+import { initializeCompute } from './initialize';
 import { OCEAN_NODE_SERVICE_ENDPOINTS } from './service-endpoints';
 import { startCompute } from './start';
 import { createToken, invalidateToken } from './token-routes';
@@ -41,6 +42,7 @@ export function oceanNodeRoutes(ctx: SandboxContext): Router {
       }
       expressJson(res, 200, options.environments.map((spec) => renderOceanNodeEnvironment(spec, options.chainId, providerAddress, usageOf(ctx, spec))));
     })
+    .add('POST', '/api/services/initializeCompute', (req, res) => initializeCompute(ctx, req, res))
     .add('POST', '/api/services/freeCompute', (req, res) => startCompute(ctx, req, res, false))
     .add('POST', '/api/services/compute', (req, res) => startCompute(ctx, req, res, true))
     .add('GET', '/api/services/compute', (req, res) => status(ctx, req, res))

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { isAddress } from 'ethers';
+import { ChainError } from '../chain-link';
 import type { SandboxContext } from '../context';
 import { oceanNodeAllows } from '../credentials';
 import { findEnvironment } from '../environments';
@@ -12,17 +13,16 @@ import type { EnvironmentSpec } from '../options';
 import { startRunnerJob } from '../runner';
 import type { RunnerAlgorithm, RunnerInput } from '../runner/types';
 import { authenticate } from './auth';
+import { claimWhenDone, lockJobPayment, type JobPayment } from './escrow';
 import { startView } from './job-view';
 import { OCEAN_NODE_LIFECYCLE } from './lifecycle';
+import { jobCost, minLockSeconds, type ResourceAmount } from './pricing';
+import { Refusal } from './refusal';
+import { ResourceError, resourcesFor } from './resources';
 import { oceanNodeResults } from './results';
+import { checkStartOrders } from './start-orders';
 
 type Body = Record<string, unknown>;
-class Refusal {
-  constructor(
-    readonly status: number,
-    readonly message: string,
-  ) {}
-}
 
 const REQUIRED = ['algorithm', 'datasets', 'environment'];
 
@@ -44,7 +44,7 @@ export async function startCompute(ctx: SandboxContext, req: SandboxRequest, res
     if (!spec) throw new Refusal(500, 'Invalid C2D Environment');
     if (paid) checkPayment(ctx, spec, body);
     else if (!spec.free) throw new Refusal(500, 'Invalid C2D Environment');
-    const resources = resourcesFor(ctx, spec, String(body.environment), body.resources, paid);
+    const resources = jobResources(ctx, spec, String(body.environment), body.resources, paid);
     const inputs = await datasetsFor(ctx, body.datasets, owner);
     const algorithm = await algorithmFor(ctx, body.algorithm, owner);
     const image = `${algorithm.container.image}:${algorithm.container.tag}`;
@@ -53,6 +53,7 @@ export async function startCompute(ctx: SandboxContext, req: SandboxRequest, res
     }
     const maxJobDuration = durationFor(spec, body.maxJobDuration, paid);
     const id = randomBytes(32).toString('hex');
+    const lock = paid ? await takePayment(ctx, body, { id, owner, spec, resources, maxJobDuration }) : undefined;
     const runner = startRunnerJob({
       jobId: id,
       baseDir: ctx.workDir,
@@ -71,13 +72,44 @@ export async function startCompute(ctx: SandboxContext, req: SandboxRequest, res
       runner,
       lifecycle: OCEAN_NODE_LIFECYCLE,
       results: oceanNodeResults(runner),
+      extra: lock ? { payment: lock.payment } : undefined,
     });
     ctx.jobs.add(job);
+    if (lock && ctx.chain) claimWhenDone(ctx.chain, job, spec, lock.payment, lock.amount);
     expressJson(res, 200, [startView(job)]);
   } catch (error) {
     if (error instanceof Refusal) expressJson(res, error.status, error.message);
+    else if (error instanceof ChainError) expressJson(res, 500, error.message);
     else throw error;
   }
+}
+
+interface PaidJob {
+  id: string;
+  owner: string;
+  spec: EnvironmentSpec;
+  resources: ResourceAmount[];
+  maxJobDuration: number;
+}
+
+/**
+ * With a chain: the orders of published assets, then the escrow lock of the job's price (the
+ * quote of initialize for these resources and duration). Without one nothing is taken.
+ */
+async function takePayment(ctx: SandboxContext, body: Body, job: PaidJob): Promise<{ payment: JobPayment; amount: bigint } | undefined> {
+  if (!ctx.chain) return undefined;
+  await checkStartOrders(ctx, ctx.chain, body.algorithm, body.datasets);
+  const payment = body.payment as Body;
+  const amount = jobCost(job.spec, job.resources, job.maxJobDuration).wei;
+  const locked = await lockJobPayment(ctx.chain, ctx.options.provider.address, {
+    jobId: job.id,
+    chainId: Number(payment.chainId),
+    token: String(payment.token),
+    payer: job.owner,
+    amount,
+    lockSeconds: minLockSeconds(job.maxJobDuration, Number(body.queueMaxWaitTime) || 0),
+  });
+  return { payment: locked, amount };
 }
 
 function checkPayment(ctx: SandboxContext, spec: EnvironmentSpec, body: Body): void {
@@ -90,26 +122,13 @@ function checkPayment(ctx: SandboxContext, spec: EnvironmentSpec, body: Body): v
   if (!(Number(body.maxJobDuration) > 0)) throw new Refusal(400, 'Invalid maxJobDuration');
 }
 
-function resourcesFor(ctx: SandboxContext, spec: EnvironmentSpec, environmentId: string, requested: unknown, paid: boolean): Array<{ id: string; amount: number }> {
-  const limits: Record<string, { min: number; max: number; total: number }> = {
-    cpu: { min: 1, max: paid ? spec.cpu : (spec.free?.cpu ?? 0), total: spec.cpu },
-    ram: { min: 1, max: paid ? spec.ram : (spec.free?.ram ?? 0), total: spec.ram },
-    disk: { min: 0, max: paid ? spec.disk : (spec.free?.disk ?? 0), total: spec.disk },
-  };
-  const asked = new Map<string, number>();
-  if (Array.isArray(requested)) {
-    for (const entry of requested as Body[]) {
-      if (typeof entry?.id === 'string' && entry.id in limits) asked.set(entry.id, Number(entry.amount));
-    }
+function jobResources(ctx: SandboxContext, spec: EnvironmentSpec, environmentId: string, requested: unknown, paid: boolean): ResourceAmount[] {
+  try {
+    return resourcesFor(ctx, spec, environmentId, requested, paid, true);
+  } catch (error) {
+    if (error instanceof ResourceError) throw new Refusal(400, error.message);
+    throw error;
   }
-  const running = ctx.jobs.running().filter((job) => job.environmentId === environmentId);
-  return Object.entries(limits).map(([id, limit]) => {
-    const amount = asked.get(id) ?? limit.min;
-    if (amount > limit.max) throw new Refusal(400, `Error: Not enough ${id} resources. Requested ${amount}, but max is ${limit.max}`);
-    const inUse = running.reduce((sum, job) => sum + (job.resources.find((r) => r.id === id)?.amount ?? 0), 0);
-    if (amount > 0 && inUse + amount > limit.total) throw new Refusal(400, `Not enough available ${id}`);
-    return { id, amount };
-  });
 }
 
 function durationFor(spec: EnvironmentSpec, requested: unknown, paid: boolean): number {

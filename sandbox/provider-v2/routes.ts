@@ -4,6 +4,7 @@ import { flaskJson } from '../http/reply';
 import { queryParam } from '../http/request';
 import { Router } from '../http/router';
 import { fileInfo, getDdo } from '../metadata-routes';
+import { initializeCompute } from './initialize';
 import { result, status, stop } from './jobs-routes';
 import { PROVIDER_V2_SERVICE_ENDPOINTS } from './service-endpoints';
 import { startCompute } from './start';
@@ -45,6 +46,7 @@ export function providerV2Routes(ctx: SandboxContext): Router {
         ),
       });
     })
+    .add('POST', '/api/services/initializeCompute', (req, res) => initializeCompute(ctx, req, res))
     .add('POST', '/api/services/compute', (req, res) => startCompute(ctx, req, res))
     .add('GET', '/api/services/compute', (req, res) => status(ctx, req, res))
     .add('PUT', '/api/services/compute', (req, res) => stop(ctx, req, res))

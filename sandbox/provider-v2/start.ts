@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { ChainError } from '../chain-link';
 import type { SandboxContext } from '../context';
 import { providerAllows } from '../credentials';
 import { flaskJson } from '../http/reply';
@@ -8,21 +9,17 @@ import { JobRecord } from '../jobs/job';
 import { fetchLocal } from '../local-fetch';
 import { startRunnerJob } from '../runner';
 import type { RunnerAlgorithm, RunnerInput } from '../runner/types';
+import { accessDenied, checkDataset, checkRawAllowed, checkTrusted, type CheckedDataset } from './inputs';
 import { providerV2View } from './job-view';
 import { PROVIDER_V2_LIFECYCLE } from './lifecycle';
+import { Refusal } from './refusal';
 import { providerV2Results } from './results';
+import { checkStartPayments, type OrderedInput } from './start-payments';
 import { checkSignature, required, sieveError } from './validation';
 
 type Body = Record<string, unknown>;
 
-class Refusal {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {}
-}
-
-const CONSUMABLE_NAMES = { 3: 'CREDENTIAL_NOT_IN_ALLOW_LIST', 4: 'CREDENTIAL_IN_DENY_LIST' } as const;
+/** Without a chain, an order transaction is only checked to look like a tx hash. */
 const TX = /^0x[0-9a-fA-F]{64}$/;
 
 /** POST /api/services/compute of Provider 2.x: validation, signature, asset rules, then the operator. */
@@ -40,11 +37,21 @@ export async function startCompute(ctx: SandboxContext, req: SandboxRequest, res
     if (signature) throw new Refusal(400, sieveError(signature));
 
     const datasets = [dataset, ...(Array.isArray(body.additionalDatasets) ? (body.additionalDatasets as Body[]) : [])];
-    const inputs: RunnerInput[] = datasets.map((entry, i) => datasetInput(ctx, entry, owner, i === 0 ? 'dataset' : `datasets[${i}]`));
+    const checked = datasets.map((entry, i) => datasetInput(ctx, entry, owner, i === 0 ? 'dataset' : `datasets[${i}]`));
+    const inputs: RunnerInput[] = checked.map((input) => ({ did: input.did, files: input.files }));
     const spec = ctx.options.environments.find((env) => `ocean-compute-${env.name}` === body.environment);
     if (!spec) throw new Refusal(400, { error: 'Environment invalid or does not exist' });
     const runnerAlgorithm = await algorithmFor(ctx, algorithm, did, owner);
-    const agreementId = String(dataset.transferTxId);
+    const agreementId = ctx.chain
+      ? await checkStartPayments(ctx.chain, {
+          owner,
+          providerAddress: ctx.options.provider.address,
+          environment: String(body.environment),
+          spec,
+          datasets: checked.map((input, i) => orderedInput(input, datasets[i] ?? {}, i === 0 ? 'dataset' : `datasets[${i}]`)),
+          algorithm: algorithm.meta ? undefined : orderedAlgorithm(ctx, algorithm),
+        })
+      : String(dataset.transferTxId);
     if (ctx.jobs.running().some((job) => job.extra.agreementId === agreementId)) {
       throw new Refusal(400, { error: '`agreementId` already in use for other job.' });
     }
@@ -73,29 +80,32 @@ export async function startCompute(ctx: SandboxContext, req: SandboxRequest, res
     flaskJson(res, 200, [providerV2View(job)]);
   } catch (error) {
     if (error instanceof Refusal) flaskJson(res, error.status, error.body);
+    else if (error instanceof ChainError) flaskJson(res, 500, { error: error.message });
     else throw error;
   }
 }
 
-function datasetInput(ctx: SandboxContext, entry: Body, owner: string, resource: string): RunnerInput {
-  const did = String(entry.documentId);
-  const asset = ctx.ddos.get(did);
-  if (!asset) throw new Refusal(400, { error: { [resource]: 'did_not_found' } });
-  const stored = ctx.ddos.service(did, String(entry.serviceId));
-  if (!stored) throw new Refusal(400, { error: { [`${resource}.serviceId`]: 'not_found' } });
-  if (resource === 'dataset' && stored.service.type !== 'compute') throw new Refusal(400, { error: { [resource]: 'main_service_compute' } });
-  if (!['compute', 'access'].includes(String(stored.service.type))) throw new Refusal(400, { error: { [resource]: 'service_not_access_compute' } });
-  const code = providerAllows(asset.ddo.credentials, owner);
-  if (code !== 0) throw new Refusal(400, { error: `Error: Access to asset ${did} was denied with code: ConsumableCodes.${CONSUMABLE_NAMES[code]}.` });
-  if (!TX.test(String(entry.transferTxId ?? ''))) throw new Refusal(400, { error: { [`${resource}.transferTxId`]: 'order_invalid' } });
-  return { did, files: stored.files };
+function orderedInput(input: CheckedDataset, entry: Body, resource: string): OrderedInput {
+  return { resource, txHash: String(entry.transferTxId), datatoken: String(input.service.datatokenAddress), service: input.service, serviceIndex: input.index };
+}
+
+function orderedAlgorithm(ctx: SandboxContext, algorithm: Body): OrderedInput | undefined {
+  const stored = ctx.ddos.service(String(algorithm.documentId), String(algorithm.serviceId));
+  if (!stored) return undefined;
+  return { resource: 'algorithm', txHash: String(algorithm.transferTxId), datatoken: String(stored.service.datatokenAddress), service: stored.service, serviceIndex: stored.index };
+}
+
+function datasetInput(ctx: SandboxContext, entry: Body, owner: string, resource: string): CheckedDataset {
+  const checked = checkDataset(ctx, entry, owner, resource);
+  if (!ctx.chain && !TX.test(String(entry.transferTxId ?? ''))) throw new Refusal(400, { error: { [`${resource}.transferTxId`]: 'order_invalid' } });
+  return checked;
 }
 
 async function algorithmFor(ctx: SandboxContext, algorithm: Body, datasetDid: string, owner: string): Promise<RunnerAlgorithm> {
   const compute = (ctx.ddos.get(datasetDid)?.ddo.services as Body[] | undefined)?.find((s) => s.type === 'compute')?.compute as Body | undefined;
   const meta = algorithm.meta as Body | undefined;
   if (meta) {
-    if (compute?.allowRawAlgorithm !== true) throw new Refusal(400, { error: { dataset: 'no_raw_algo_allowed' } });
+    checkRawAllowed(compute, 'dataset');
     const container = meta.container as Body | undefined;
     if (!container?.entrypoint || !container.image || !container.checksum) throw new Refusal(400, { error: { 'algorithm.container': 'missing_entrypoint_image_checksum' } });
     if (!String(container.checksum).startsWith('sha256:')) throw new Refusal(400, { error: { 'algorithm.container': 'checksum_prefix' } });
@@ -109,17 +119,11 @@ async function algorithmFor(ctx: SandboxContext, algorithm: Body, datasetDid: st
   const metadata = asset.ddo.metadata as Body | undefined;
   if (metadata?.type !== 'algorithm') throw new Refusal(400, { error: { algorithm: 'not_algo' } });
   if (!algorithm.serviceId) throw new Refusal(400, { error: { 'algorithm.serviceId': 'missing' } });
-  if (!TX.test(String(algorithm.transferTxId ?? ''))) throw new Refusal(400, { error: { algorithm: 'in_use_or_not_on_chain' } });
+  // With a chain the order itself is checked later; without one only its format.
+  if (!ctx.chain && !TX.test(String(algorithm.transferTxId ?? ''))) throw new Refusal(400, { error: { algorithm: 'in_use_or_not_on_chain' } });
   const code = providerAllows(asset.ddo.credentials, owner);
-  if (code !== 0) throw new Refusal(400, { error: { 'algorithm.credentials': `Error: Access to asset ${did} was denied with code: ConsumableCodes.${CONSUMABLE_NAMES[code]}.` } });
-  const trusted = Array.isArray(compute?.publisherTrustedAlgorithms) ? (compute.publisherTrustedAlgorithms as Body[]) : [];
-  const publishers = Array.isArray(compute?.publisherTrustedAlgorithmPublishers) ? (compute.publisherTrustedAlgorithmPublishers as string[]) : [];
-  // Provider v2 allows any published algorithm when both trust lists are empty.
-  if (trusted.length > 0 && !trusted.some((t) => t.did === did)) throw new Refusal(400, { error: { dataset: 'not_trusted_algo' } });
-  if (trusted.length === 0 && publishers.length > 0) {
-    const owner = String(((asset.ddo.nft ?? {}) as Body).owner ?? '').toLowerCase();
-    if (!publishers.map((p) => p.toLowerCase()).includes(owner)) throw new Refusal(400, { error: { dataset: 'not_trusted_algo_publisher' } });
-  }
+  if (code !== 0) throw new Refusal(400, { error: { 'algorithm.credentials': accessDenied(did, code) } });
+  checkTrusted(compute, did, asset, 'dataset');
   const service = ctx.ddos.service(did, String(algorithm.serviceId));
   const container = (metadata.algorithm as Body | undefined)?.container as RunnerAlgorithm['container'] | undefined;
   const [file] = service?.files ?? [];

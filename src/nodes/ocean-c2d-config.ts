@@ -1,5 +1,9 @@
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NodeAPI, NodeDef } from 'node-red';
 import { OceanClient, OceanError, isOceanError } from '../ocean';
+import { FileTrackerStore, JobTracker } from '../tracker';
 import { CONFIG_NODE_TYPE, type OceanConfigCredentials, type OceanConfigNode } from './lib/config-node';
 
 interface OceanConfigDef extends NodeDef {
@@ -7,7 +11,12 @@ interface OceanConfigDef extends NodeDef {
   aquariusUrl: string;
   chainId: string | number;
   rpcUrl: string;
+  /** Seconds between two status requests of the job tracker. */
+  pollInterval?: string | number;
 }
+
+const DEFAULT_POLL_SECONDS = 5;
+const MIN_POLL_SECONDS = 2;
 
 export = function register(RED: NodeAPI): void {
   function OceanC2DConfigNode(this: OceanConfigNode, def: OceanConfigDef): void {
@@ -34,9 +43,38 @@ export = function register(RED: NodeAPI): void {
       return client;
     };
 
-    this.on('close', (done: () => void) => {
-      client?.close();
-      done();
+    // Followed jobs are saved in the user directory, so a restart picks them up again.
+    const storePath = join(String(RED.settings.userDir ?? tmpdir()), 'ocean-c2d', `jobs-${this.id.replace(/[^\w-]/g, '_')}.json`);
+    // settings.js may lower the floor (oceanC2dMinPollInterval), e.g. for a local sandbox without a rate limit.
+    const floor = Number((RED.settings as { oceanC2dMinPollInterval?: unknown }).oceanC2dMinPollInterval) || MIN_POLL_SECONDS;
+    const seconds = Math.max(floor, Number(def.pollInterval) || DEFAULT_POLL_SECONDS);
+    let tracker: JobTracker | undefined;
+    this.getTracker = (): JobTracker => {
+      tracker ??= new JobTracker({ client: this.getClient(), intervalMs: seconds * 1000, store: new FileTrackerStore(storePath) });
+      return tracker;
+    };
+    const resume = (): void => {
+      if (configError) return;
+      this.getTracker()
+        .resume()
+        .then(
+          (jobs) => jobs.length > 0 && this.log(RED._('ocean-c2d-config.log.resumed', { count: jobs.length })),
+          (error: unknown) => this.warn(RED._('ocean-c2d-config.errors.resume', { message: (error as Error).message })),
+        );
+    };
+    // Resume once every node of the flows exists, so the nodes that followed jobs hear about them.
+    RED.events.once('flows:started', resume);
+
+    this.on('close', (removed: boolean, done: () => void) => {
+      RED.events.removeListener('flows:started', resume);
+      // Jobs on the network keep running; they are followed again after the restart or redeploy.
+      const closing = tracker?.close() ?? Promise.resolve();
+      void closing
+        .then(() => (removed ? rm(storePath, { force: true }) : undefined))
+        .finally(() => {
+          client?.close();
+          done();
+        });
     });
   }
 

@@ -11,7 +11,10 @@ import type { ComputeJob, ResultFile, ResultKind } from './jobs';
 import { validateStartRequest, type StartJobRequest } from './job-request';
 import { isRecord } from './server-message';
 import { parseConnectionSettings, type ConnectionInput, type ConnectionSettings } from './settings';
-import { checkAssets } from './start-checks';
+import { ChainAccess } from './payment/chain';
+import { OrderMemory, payForJob } from './payment/pay';
+import type { PaymentOptions } from './payment/types';
+import { checkAssets, withServiceIds, type CheckedAsset } from './start-checks';
 import { walletFromPrivateKey } from './wallet';
 
 export interface OceanClientOptions extends ConnectionInput {
@@ -20,6 +23,8 @@ export interface OceanClientOptions extends ConnectionInput {
   http?: HttpClientOptions;
   /** Use an Ocean Node auth token instead of one signature per request (default true). */
   useAuthToken?: boolean;
+  /** Receipt timeout and escrow limits for paid jobs. */
+  payment?: PaymentOptions;
 }
 
 /** The backend as detected once per client. */
@@ -58,8 +63,11 @@ export class OceanClient {
   private readonly wallet?: Wallet;
   private readonly ddos: DdoResolver;
   private readonly useAuthToken: boolean;
+  private readonly paymentOptions: PaymentOptions;
+  private readonly orders = new OrderMemory();
   private connection?: Promise<Connection>;
   private authenticator?: Authenticator;
+  private chainAccess?: ChainAccess;
 
   constructor(options: OceanClientOptions) {
     this.settings = parseConnectionSettings(options);
@@ -67,6 +75,7 @@ export class OceanClient {
     this.http = new HttpClient(options.http);
     this.ddos = new DdoResolver(this.http, this.settings.aquariusUrl);
     this.useAuthToken = options.useAuthToken ?? true;
+    this.paymentOptions = options.payment ?? {};
   }
 
   /** The wallet's address (EIP-55), or undefined without a key. */
@@ -113,18 +122,20 @@ export class OceanClient {
 
   /**
    * Starts a job: checks the request, resolves and checks every published asset (ocean.py's
-   * `is_consumable`), then signs and sends it. Payments must already be made (transferTxId).
+   * `is_consumable`), pays what the job needs (orders; Ocean Node escrow), then signs and sends
+   * it. Nothing is paid before the checks pass; orders given as transferTxId are not paid again.
    */
   async startJob(request: StartJobRequest, options: StartOptions = {}): Promise<ComputeJob> {
     validateStartRequest(request);
     const { dialect } = await this.connect(options);
     dialect.validateStart(request);
     const auth = await this.auth(options);
-    await checkAssets(request, auth.address, {
+    const checked = await checkAssets(request, auth.address, {
       resolve: (did) => this.resolveDdo(did, options),
       reachable: options.connectivityCheck === false ? undefined : (ddo, service) => this.filesReachable(ddo, service, options),
     });
-    const plan = dialect.startPlan(auth.address, request);
+    const ready = await this.pay(withServiceIds(request, checked), checked, dialect, auth.address, options);
+    const plan = dialect.startPlan(auth.address, ready);
     const body = await this.signed(auth, dialect, plan, options);
     const [job] = dialect.parseJobs(body);
     if (!job) throw new OceanError('BAD_RESPONSE', `The ${dialect.label} accepted the job but answered no job id`);
@@ -189,6 +200,34 @@ export class OceanClient {
   /** Cancels everything in flight; the client cannot be used afterwards. */
   close(): void {
     this.http.close();
+    this.chainAccess?.close();
+  }
+
+  /** Free Ocean Node jobs pay nothing; paid ones need an escrow, and unpaid published assets need orders. */
+  private async pay(request: StartJobRequest, checked: CheckedAsset[], dialect: Dialect, consumerAddress: string, options: CallOptions): Promise<StartJobRequest> {
+    const free = dialect.kind === 'ocean-node' && request.free === true;
+    const needsEscrow = dialect.kind === 'ocean-node' && !free;
+    if (free || (!needsEscrow && checked.every((asset) => asset.input.transferTxId))) return request;
+    const environment = (await this.environments(options)).find((env) => env.id === request.environment);
+    if (!environment) {
+      throw new OceanError('INVALID_INPUT', `environment: ${this.settings.providerUrl} has no compute environment "${request.environment}" on chain ${this.settings.chainId}`, { details: { field: 'environment' } });
+    }
+    return payForJob(request, checked, {
+      chain: this.chain(),
+      dialect,
+      consumerAddress,
+      environment,
+      send: (plan) => this.plain(plan, options),
+      memory: this.orders,
+      options: this.paymentOptions,
+    });
+  }
+
+  private chain(): ChainAccess {
+    const { rpcUrl, chainId } = this.settings;
+    if (!rpcUrl) throw new OceanError('INVALID_CONFIG', 'rpcUrl: paid jobs need the JSON-RPC URL of the chain; set it in the connection', { details: { field: 'rpcUrl' } });
+    this.chainAccess ??= new ChainAccess(rpcUrl, chainId, this.needWallet('pay for jobs'));
+    return this.chainAccess;
   }
 
   private async detect(options: CallOptions): Promise<Connection> {

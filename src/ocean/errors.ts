@@ -23,7 +23,11 @@ export type OceanErrorCode =
   | 'ORDER_INVALID'
   | 'RESULT_NOT_READY'
   | 'RESULT_TOO_LARGE'
-  | 'UNSAFE_RESULT';
+  | 'UNSAFE_RESULT'
+  | 'INSUFFICIENT_FUNDS'
+  | 'PAYMENT_LIMIT'
+  | 'WRONG_CHAIN'
+  | 'TRANSACTION_FAILED';
 
 export interface OceanErrorOptions {
   httpStatus?: number;

@@ -3,7 +3,8 @@ export { OceanError, isOceanError, type OceanErrorCode, type OceanErrorInfo } fr
 export type { BackendKind, BackendInfo } from './backend';
 export type { ComputeEnvironment, EnvironmentConstraints, ResourceLimits, FreeTier } from './environments';
 export type { ComputeJob, ResultFile, ResultKind } from './jobs';
-export type { StartJobRequest, DatasetInput, AssetInput, UrlDatasetInput, AlgorithmInput, RawAlgorithm, ResourceRequest } from './job-request';
+export type { StartJobRequest, DatasetInput, AssetInput, UrlDatasetInput, AlgorithmInput, AlgorithmContainer, RawAlgorithm, ResourceRequest } from './job-request';
 export type { Ddo, DdoService } from './ddo';
 export type { ConnectionSettings } from './settings';
 export * from './results';
+export type { PaymentOptions, EscrowLimits, PaidOrder } from './payment/types';

@@ -4,7 +4,8 @@ import { isRecord } from './server-message';
 /** A published asset: its DID and the id of the service to use (plus an order already paid). */
 export interface AssetInput {
   did: string;
-  serviceId: string;
+  /** Left out: the first compute service (datasets) or the first service (algorithms) of the DDO. */
+  serviceId?: string;
   transferTxId?: string;
   userdata?: Record<string, unknown>;
 }
@@ -98,8 +99,8 @@ export function validateStartRequest(request: StartJobRequest): StartJobRequest 
 
 function validateAsset(value: Record<string, unknown>, field: string): void {
   if (typeof value.did !== 'string' || !DID.test(value.did)) throw invalidInput(`${field}.did`, 'a DID such as "did:op:0123…"', value.did);
-  if (typeof value.serviceId !== 'string' || value.serviceId === '') {
-    throw invalidInput(`${field}.serviceId`, 'the id of one of the asset\'s services', value.serviceId);
+  if (value.serviceId !== undefined && (typeof value.serviceId !== 'string' || value.serviceId === '')) {
+    throw invalidInput(`${field}.serviceId`, 'the id of one of the asset\'s services, or nothing for its first compute service', value.serviceId);
   }
   if (value.transferTxId !== undefined && (typeof value.transferTxId !== 'string' || !TX.test(value.transferTxId))) {
     throw invalidInput(`${field}.transferTxId`, 'a 0x-prefixed transaction hash', value.transferTxId);

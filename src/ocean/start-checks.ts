@@ -1,5 +1,6 @@
 import { assertConsumable, notConsumable } from './consumable';
 import { serviceById, type Ddo, type DdoService } from './ddo';
+import { OceanError } from './errors';
 import { isAssetInput, type AssetInput, type StartJobRequest } from './job-request';
 
 export interface CheckedAsset {
@@ -29,9 +30,9 @@ export async function checkAssets(request: StartJobRequest, address: string, che
   const checked = await Promise.all(
     assets.map(async ({ field, input, wantCompute }) => {
       const ddo = await checks.resolve(input.did);
-      const service = serviceById(ddo, input.serviceId, `${field}.serviceId`);
+      const service = input.serviceId ? serviceById(ddo, input.serviceId, `${field}.serviceId`) : defaultService(ddo, field, wantCompute);
       assertConsumable(ddo, service, address, field, wantCompute);
-      return { field, input, ddo, service };
+      return { field, input: { ...input, serviceId: service.id }, ddo, service };
     }),
   );
   if (checks.reachable) {
@@ -43,4 +44,21 @@ export async function checkAssets(request: StartJobRequest, address: string, che
     );
   }
   return checked;
+}
+
+/** The service a job uses when none is named: a dataset's first compute service, an algorithm's first service. */
+function defaultService(ddo: Ddo, field: string, wantCompute: boolean): DdoService {
+  const service = wantCompute || field.startsWith('datasets') ? ddo.services.find((s) => s.type === 'compute') : ddo.services.find((s) => s.type === 'compute' || s.type === 'access');
+  if (!service) throw new OceanError('NOT_CONSUMABLE', `${field}: ${ddo.id} offers no ${wantCompute ? 'compute ' : ''}service to run a job with`, { details: { field, did: ddo.id, rule: 'SERVICE_NOT_COMPUTE' } });
+  return service;
+}
+
+/** The request with every published asset's service id filled in from the checks. */
+export function withServiceIds(request: StartJobRequest, checked: CheckedAsset[]): StartJobRequest {
+  const serviceOf = (field: string): string | undefined => checked.find((asset) => asset.field === field)?.input.serviceId;
+  return {
+    ...request,
+    datasets: request.datasets.map((dataset, i) => (isAssetInput(dataset) ? { ...dataset, serviceId: serviceOf(`datasets[${i}]`) } : dataset)),
+    algorithm: isAssetInput(request.algorithm) ? { ...request.algorithm, serviceId: serviceOf('algorithm') } : request.algorithm,
+  };
 }

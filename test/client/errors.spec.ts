@@ -184,8 +184,10 @@ describe('C2D client errors against the Provider v2 sandbox', function () {
   });
 
   it('what Provider v2 cannot take is refused before sending, naming the field', async function () {
+    const unpaid = await failure(client.startJob(start({ datasets: [{ did: assets.dataset, serviceId: 'dataset-compute' }] })));
+    assert.equal(unpaid.code, 'INVALID_CONFIG', 'ordering needs the chain');
+    assert.match(unpaid.message, /^rpcUrl: paid jobs need the JSON-RPC URL of the chain/);
     const cases: Array<[Partial<StartJobRequest>, RegExp]> = [
-      [{ datasets: [{ did: assets.dataset, serviceId: 'dataset-compute' }] }, /^datasets\[0\]\.transferTxId: expected the order transaction/],
       [{ datasets: [{ fileObject: { type: 'url', url: 'http://127.0.0.1/x', method: 'get' } }] }, /^datasets\[0\]: expected a published dataset/],
       [{ algorithm: { meta: { container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, rawcode: '1' } } }, /^algorithm\.meta\.container\.checksum: expected the image digest "sha256:…"/],
       [{ algorithm: RAW, algocustomdata: { a: 1 } }, /^algocustomdata: expected no custom data with a raw algorithm/],

@@ -73,8 +73,12 @@ export function sendAndWait(inputId: string, msg: Record<string, unknown>, outpu
   });
 }
 
-/** The `fill/shape` of every status a node has set so far, in order. */
+/** The statuses one node has set so far, in order (the helper spies on every node's `status` at once). */
 export function statusCalls(nodeId: string): Array<{ fill?: string; shape?: string; text?: string }> {
-  const node = helper.getNode(nodeId) as unknown as { status: { args: Array<[{ fill?: string; shape?: string; text?: string }]> } };
-  return node.status.args.map((args) => args[0]);
+  const node = helper.getNode(nodeId);
+  const spy = node.status as unknown as { getCalls(): Array<{ thisValue: unknown; args: [{ fill?: string; shape?: string; text?: string }] }> };
+  return spy
+    .getCalls()
+    .filter((call) => call.thisValue === node)
+    .map((call) => call.args[0]);
 }

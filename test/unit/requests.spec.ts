@@ -256,20 +256,15 @@ describe('request plans', function () {
         assert.doesNotThrow(() => oceanNodeDialect.validateStart({ ...free, datasets: [], algorithm: { did: ALGO_DID, serviceId: 'a' } }));
       });
 
-      it('a paid job needs the payment', function () {
-        assertFieldError(() => oceanNodeDialect.validateStart({ ...free, free: false, maxJobDuration: 60 }), 'payment', /escrow payment/);
-        assertFieldError(() => oceanNodeDialect.validateStart({ ...free, free: undefined, maxJobDuration: 60 }), 'payment');
+      it('a paid job needs maxJobDuration, which sets its price', function () {
+        assertFieldError(() => oceanNodeDialect.validateStart({ ...free, free: false, payment: { chainId: 8996, token: '0x1' } }), 'maxJobDuration', /sets the price/);
+        assertFieldError(() => oceanNodeDialect.validateStart({ ...free, free: undefined }), 'maxJobDuration');
       });
 
-      it('a paid job needs maxJobDuration', function () {
-        assertFieldError(() => oceanNodeDialect.validateStart({ ...free, free: false, payment: { chainId: 8996, token: '0x1' } }), 'maxJobDuration');
-      });
-
-      it('a paid job with a published algorithm needs its order', function () {
-        const paid: StartJobRequest = { ...free, free: false, payment: { chainId: 8996, token: '0x1' }, maxJobDuration: 60 };
-        assertFieldError(() => oceanNodeDialect.validateStart({ ...paid, algorithm: { did: ALGO_DID, serviceId: 'a' } }), 'algorithm.transferTxId');
-        assert.doesNotThrow(() => oceanNodeDialect.validateStart({ ...paid, algorithm: publishedAlgorithm }));
-        assert.doesNotThrow(() => oceanNodeDialect.validateStart(paid));
+      it('a paid job may leave payment and orders to the client, which pays them', function () {
+        const paid: StartJobRequest = { ...free, free: false, maxJobDuration: 60 };
+        assert.doesNotThrow(() => oceanNodeDialect.validateStart({ ...paid, algorithm: { did: ALGO_DID, serviceId: 'a' } }));
+        assert.doesNotThrow(() => oceanNodeDialect.validateStart({ ...paid, algorithm: publishedAlgorithm, payment: { chainId: 8996, token: '0x1' } }));
       });
 
       it('does not echo hidden values', function () {
@@ -429,9 +424,9 @@ describe('request plans', function () {
         assertFieldError(() => providerV2Dialect.validateStart({ ...start, datasets: [datasetA, url] }), 'datasets[1]');
       });
 
-      it('needs every dataset ordered', function () {
-        assertFieldError(() => providerV2Dialect.validateStart({ ...start, datasets: [{ did: DID_A, serviceId: 'compute-1' }] }), 'datasets[0].transferTxId');
-        assertFieldError(() => providerV2Dialect.validateStart({ ...start, datasets: [datasetA, { did: DID_B, serviceId: 'c' }] }), 'datasets[1].transferTxId');
+      it('leaves unpaid datasets to the client, which orders them', function () {
+        assert.doesNotThrow(() => providerV2Dialect.validateStart({ ...start, datasets: [{ did: DID_A, serviceId: 'compute-1' }] }));
+        assert.doesNotThrow(() => providerV2Dialect.validateStart({ ...start, datasets: [datasetA, { did: DID_B, serviceId: 'c' }] }));
       });
 
       it('needs a sha256 image checksum on a raw algorithm', function () {
@@ -446,8 +441,8 @@ describe('request plans', function () {
         assertFieldError(() => providerV2Dialect.validateStart(withContainer({ ...CONTAINER, checksum: '' })), 'algorithm.meta.container.checksum');
       });
 
-      it('needs the order of a published algorithm', function () {
-        assertFieldError(() => providerV2Dialect.validateStart({ ...start, algorithm: { did: ALGO_DID, serviceId: 'a' } }), 'algorithm.transferTxId');
+      it('leaves an unpaid published algorithm to the client, which orders it', function () {
+        assert.doesNotThrow(() => providerV2Dialect.validateStart({ ...start, algorithm: { did: ALGO_DID, serviceId: 'a' } }));
       });
     });
 

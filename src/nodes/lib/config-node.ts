@@ -1,5 +1,6 @@
 import type { Node, NodeAPI } from 'node-red';
 import { OceanError, type OceanClient } from '../../ocean';
+import type { JobTracker } from '../../tracker';
 
 export const CONFIG_NODE_TYPE = 'ocean-c2d-config';
 
@@ -11,6 +12,8 @@ export interface OceanConfigCredentials {
 export interface OceanConfigNode extends Node<OceanConfigCredentials> {
   /** The connection's client; throws the config node's validation error if its fields are wrong. */
   getClient(): OceanClient;
+  /** Follows jobs for every node of this connection: one status request per interval. */
+  getTracker(): JobTracker;
 }
 
 /** Finds the config node a node points at, with an error a user can act on when it is missing. */

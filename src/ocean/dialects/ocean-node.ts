@@ -2,6 +2,7 @@ import { invalidInput } from '../errors';
 import { parseOceanNodeJob } from '../jobs';
 import { isAssetInput, isRawAlgorithm, isUrlDataset, type DatasetInput, type StartJobRequest, type AlgorithmInput } from '../job-request';
 import { parseJobList, parseNonceBody, recode, serverMessage } from './common';
+import { parseInitialize } from './initialize';
 import { parseOceanNodeEnvironments } from './ocean-node-environments';
 import type { Dialect, SignedPlan } from './types';
 
@@ -40,12 +41,8 @@ export const oceanNodeDialect: Dialect = {
   parseEnvironments: parseOceanNodeEnvironments,
 
   validateStart(request) {
-    if (!request.free) {
-      if (!request.payment) throw invalidInput('payment', 'the escrow payment ({chainId, token}) of a paid Ocean Node job, or free: true', undefined, { hideValue: true });
-      if (request.maxJobDuration === undefined) throw invalidInput('maxJobDuration', 'the seconds a paid job may run', undefined, { hideValue: true });
-    }
-    if (isAssetInput(request.algorithm) && !request.free && !request.algorithm.transferTxId) {
-      throw invalidInput('algorithm.transferTxId', 'the order transaction of the published algorithm (paid jobs)', undefined, { hideValue: true });
+    if (!request.free && request.maxJobDuration === undefined) {
+      throw invalidInput('maxJobDuration', 'the seconds a paid job may run (it sets the price), or free: true', undefined, { hideValue: true });
     }
   },
 
@@ -109,6 +106,23 @@ export const oceanNodeDialect: Dialect = {
     };
   },
 
+  initializePlan(consumerAddress, request) {
+    return {
+      endpoint: 'initializeCompute',
+      operation: 'get a price quote for the job',
+      body: {
+        // Over HTTP every dataset of initializeCompute must be a published one.
+        datasets: request.datasets.filter(isAssetInput).map(datasetBody),
+        algorithm: algorithmBody(request.algorithm, undefined),
+        environment: request.environment,
+        payment: { ...request.payment, ...(request.resources ? { resources: request.resources } : {}) },
+        maxJobDuration: request.maxJobDuration,
+        consumerAddress,
+      },
+    };
+  },
+
+  parseInitialize,
   parseJobs: (body) => parseJobList(body, parseOceanNodeJob, 'Ocean Node'),
   parseNonce: parseNonceBody,
 

@@ -2,6 +2,7 @@ import { invalidInput } from '../errors';
 import { parseProviderV2Job } from '../jobs';
 import { isAssetInput, isRawAlgorithm, type AssetInput, type StartJobRequest } from '../job-request';
 import { parseJobList, parseNonceBody, recode, serverMessage } from './common';
+import { parseInitialize } from './initialize';
 import { parseProviderV2Environments } from './provider-v2-environments';
 import type { Dialect } from './types';
 
@@ -26,7 +27,6 @@ export const providerV2Dialect: Dialect = {
     if (!main) throw invalidInput('datasets', 'at least one published dataset (Provider v2 runs jobs on a dataset)', request.datasets);
     request.datasets.forEach((dataset, i) => {
       if (!isAssetInput(dataset)) throw invalidInput(`datasets[${i}]`, 'a published dataset {did, serviceId}: Provider v2 takes no URL files', undefined, { hideValue: true });
-      if (!dataset.transferTxId) throw invalidInput(`datasets[${i}].transferTxId`, 'the order transaction of the dataset (Provider v2 jobs are always ordered)', undefined, { hideValue: true });
     });
     if (isRawAlgorithm(request.algorithm)) {
       if (request.algocustomdata) {
@@ -36,8 +36,6 @@ export const providerV2Dialect: Dialect = {
       if (!checksum || !checksum.startsWith('sha256:')) {
         throw invalidInput('algorithm.meta.container.checksum', 'the image digest "sha256:…" (Provider v2 requires it)', checksum);
       }
-    } else if (!request.algorithm.transferTxId) {
-      throw invalidInput('algorithm.transferTxId', 'the order transaction of the published algorithm', undefined, { hideValue: true });
     }
   },
 
@@ -96,6 +94,21 @@ export const providerV2Dialect: Dialect = {
     };
   },
 
+  initializePlan(consumerAddress, request, validUntil) {
+    const algorithm = isRawAlgorithm(request.algorithm) ? { meta: request.algorithm.meta } : assetBody(request.algorithm);
+    return {
+      endpoint: 'initializeCompute',
+      operation: 'get the provider fees for the job',
+      body: {
+        datasets: (request.datasets as AssetInput[]).map(assetBody),
+        algorithm,
+        compute: { env: request.environment, validUntil },
+        consumerAddress,
+      },
+    };
+  },
+
+  parseInitialize,
   parseJobs: (body) => parseJobList(body, parseProviderV2Job, 'Provider'),
   parseNonce: parseNonceBody,
 

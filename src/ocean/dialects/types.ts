@@ -4,6 +4,7 @@ import type { OceanError } from '../errors';
 import type { QueryValue } from '../http';
 import type { ComputeJob } from '../jobs';
 import type { StartJobRequest } from '../job-request';
+import type { InitializeAnswer } from '../payment/types';
 
 /** A request that needs the wallet: the auth layer adds a nonce and signature, or a token. */
 export interface SignedPlan {
@@ -58,6 +59,9 @@ export interface Dialect {
   stopPlan(selector: JobSelector & { jobId: string }): SignedPlan;
   resultPlan(selector: JobSelector & { jobId: string }, index: number): SignedPlan;
   tokenPlan?(address: string, validUntilMs: number): SignedPlan;
+  /** The price quote / order check before paying (unsigned); `validUntil` in unix seconds (Provider v2). */
+  initializePlan(consumerAddress: string, request: StartJobRequest, validUntil: number): PlainPlan;
+  parseInitialize(body: unknown): InitializeAnswer;
   /** Start, status and stop all answer an array of job objects. */
   parseJobs(body: unknown): ComputeJob[];
   parseNonce(body: unknown): bigint;

@@ -1,0 +1,122 @@
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import type { ComputeJob, OceanClient, StartJobRequest } from '../ocean';
+import { isAssetInput } from '../ocean/job-request';
+import { OceanError } from '../ocean/errors';
+import { configNodeFor, type OceanConfigNode } from './lib/config-node';
+import { Follower } from './lib/follower';
+import { InFlight } from './lib/in-flight';
+import { jobMessage } from './lib/job-message';
+import { toNodeError } from './lib/node-error';
+import { parse, readOption } from './lib/options';
+import { deliverResults } from './lib/result-delivery';
+import { readStartOptions, type StartConfig, type StartPlan } from './lib/start-options';
+import { status } from './lib/status';
+
+interface ComputeStartDef extends NodeDef, StartConfig {
+  server: string;
+  follow: boolean;
+  followTimeout: string;
+  followTimeoutType: string;
+  /** When following: also fetch the output into msg.results. */
+  fetchOutput: boolean;
+}
+
+const DEFAULT_TIMEOUT_SECONDS = 3600;
+const OUTPUT_LIMIT_BYTES = 10 * 1024 * 1024;
+
+export = function register(RED: NodeAPI): void {
+  function ComputeStartNode(this: Node, def: ComputeStartDef): void {
+    RED.nodes.createNode(this, def);
+    const inFlight = new InFlight(this, RED._('compute-start.status.starting'));
+    let follower: Follower | undefined;
+
+    const finish = async (job: ComputeJob, msg: NodeMessage, client: OceanClient): Promise<void> => {
+      const out = jobMessage(msg, job, client) as NodeMessage & { results?: unknown };
+      if (def.fetchOutput && !job.failed) {
+        const files = job.results.filter((file) => file.kind === 'output');
+        const delivered = await deliverResults(client, job.jobId, files, { format: 'auto', unpack: true, maxBytes: OUTPUT_LIMIT_BYTES });
+        out.results = delivered.length === 1 ? delivered[0]?.payload : Object.fromEntries(delivered.map((f) => [f.name, f.payload]));
+      }
+      this.send(out);
+    };
+
+    const followerFor = (config: OceanConfigNode): Follower => {
+      if (follower) return follower;
+      const client = config.getClient();
+      follower = new Follower(this, config.getTracker(), {
+        done: (job, msg) => {
+          finish(job, msg, client).then(
+            () => ((follower?.count() ?? 0) === 0 ? status.done(this, `${job.status ?? ''} ${job.statusText.trim()}`.trim()) : undefined),
+            (error: unknown) => {
+              status.failed(this, error);
+              this.error(toNodeError(error), jobMessage(msg, job, client));
+            },
+          );
+        },
+        timeout: (followed, last, msg) => {
+          const error = new OceanError('TIMEOUT', `Job ${followed.jobId} did not end within ${Math.round((followed.timeoutMs ?? 0) / 1000)} s; it was not stopped`, { jobId: followed.jobId });
+          status.failed(this, error);
+          this.error(toNodeError(error), last ? jobMessage(msg, last, client) : msg);
+        },
+        failed: (error, msg) => {
+          status.failed(this, error);
+          this.error(toNodeError(error), msg);
+        },
+      });
+      return follower;
+    };
+
+    try {
+      if (def.follow) followerFor(configNodeFor(RED, def.server));
+    } catch {
+      // A missing or broken connection is reported when a message arrives.
+    }
+
+    this.on('input', async (msg: NodeMessageInFlow, send, done) => {
+      try {
+        const config = configNodeFor(RED, def.server);
+        const client = config.getClient();
+        const plan = await readStartOptions(RED, this, msg, def);
+        const follow = parse.boolean((msg as { follow?: unknown }).follow, 'msg.follow') ?? def.follow === true;
+        inFlight.start();
+        const request: StartJobRequest = { ...plan.request, environment: await environmentFor(client, plan) };
+        const job = await client.startJob(request);
+        const did = mainDid(request);
+        const out = jobMessage(msg, job, client, { environment: request.environment, ...(did ? { did } : {}) });
+        if (follow) {
+          const timeout = (await readOption(RED, this, msg, def, { field: 'followTimeout', msg: 'followTimeout', parse: parse.number })) ?? DEFAULT_TIMEOUT_SECONDS;
+          followerFor(config).follow(job, out, { did, timeoutMs: timeout * 1000 });
+          status.waiting(this, RED._('compute-start.status.following', { count: followerFor(config).count() }));
+          inFlight.succeeded(RED._('compute-start.status.following', { count: followerFor(config).count() }));
+        } else {
+          inFlight.succeeded(RED._('compute-start.status.started'));
+          send(out);
+        }
+        done();
+      } catch (error) {
+        inFlight.failed(error);
+        done(toNodeError(error));
+      }
+    });
+
+    this.on('close', () => {
+      follower?.dispose();
+      status.clear(this);
+    });
+  }
+
+  RED.nodes.registerType('compute-start', ComputeStartNode);
+};
+
+/** The environment the plan names, or the one it asks to pick (as the c2d-envs node would). */
+async function environmentFor(client: OceanClient, plan: StartPlan): Promise<string> {
+  if (typeof plan.environment === 'string') return plan.environment;
+  const { pick } = plan.environment;
+  const free = pick === 'free' ? true : pick === 'paid' ? false : undefined;
+  return (await client.pickEnvironment({ free, needCapacity: true })).id;
+}
+
+function mainDid(request: StartJobRequest): string | undefined {
+  const [main] = request.datasets;
+  return main && isAssetInput(main) ? main.did : undefined;
+}

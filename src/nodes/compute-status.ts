@@ -1,0 +1,130 @@
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import type { ComputeJob, OceanClient } from '../ocean';
+import { OceanError } from '../ocean/errors';
+import { configNodeFor, type OceanConfigNode } from './lib/config-node';
+import { Follower } from './lib/follower';
+import { InFlight } from './lib/in-flight';
+import { jobDid, readJobId } from './lib/job-id';
+import { jobMessage } from './lib/job-message';
+import { mergeOcean } from './lib/message';
+import { toNodeError } from './lib/node-error';
+import { parse, readOption } from './lib/options';
+import { status } from './lib/status';
+
+interface ComputeStatusDef extends NodeDef {
+  server: string;
+  jobId: string;
+  jobIdType: string;
+  mode: string;
+  modeType: string;
+  timeout: string;
+  timeoutType: string;
+}
+
+const MODES = ['once', 'follow', 'all'] as const;
+const DEFAULT_TIMEOUT_SECONDS = 3600;
+
+export = function register(RED: NodeAPI): void {
+  function ComputeStatusNode(this: Node, def: ComputeStatusDef): void {
+    RED.nodes.createNode(this, def);
+    const inFlight = new InFlight(this, RED._('compute-status.status.requesting'));
+    let follower: Follower | undefined;
+
+    const showFollowing = (): void => {
+      const count = follower?.count() ?? 0;
+      if (count > 0) status.waiting(this, RED._('compute-status.status.following', { count }));
+    };
+
+    /** Follows jobs through the connection's tracker; set up on first use, or at once to pick up jobs resumed after a restart. */
+    const followerFor = (config: OceanConfigNode): Follower => {
+      if (follower) return follower;
+      const client = config.getClient();
+      follower = new Follower(this, config.getTracker(), {
+        change: (job, msg) => {
+          // The final status goes to the first output, with 'done'.
+          if (job.done) return;
+          showFollowing();
+          this.send([null, jobMessage(msg, job, client)]);
+        },
+        done: (job, msg) => {
+          if ((follower?.count() ?? 0) === 0) status.done(this, statusText(job));
+          else showFollowing();
+          this.send([jobMessage(msg, job, client), null]);
+        },
+        timeout: (followed, last, msg) => {
+          const error = new OceanError('TIMEOUT', `Job ${followed.jobId} did not end within ${Math.round((followed.timeoutMs ?? 0) / 1000)} s (last status: ${last ? `${last.status} ${last.statusText.trim()}` : 'never seen'}); it was not stopped`, { jobId: followed.jobId });
+          status.failed(this, error);
+          this.error(toNodeError(error), withLast(msg, last, client));
+        },
+        failed: (error, msg) => {
+          status.failed(this, error);
+          this.error(toNodeError(error), msg);
+        },
+      });
+      return follower;
+    };
+
+    try {
+      followerFor(configNodeFor(RED, def.server));
+    } catch {
+      // A missing or broken connection is reported when a message arrives.
+    }
+
+    this.on('input', async (msg: NodeMessageInFlow, send, done) => {
+      try {
+        const config = configNodeFor(RED, def.server);
+        const client = config.getClient();
+        const mode = await readMode(RED, this, msg, def);
+        inFlight.start();
+        if (mode === 'all') {
+          const jobs = await client.listJobs();
+          const out = msg as NodeMessageInFlow & { ocean?: unknown };
+          out.payload = jobs;
+          out.ocean = mergeOcean(msg, { chainId: client.settings.chainId });
+          inFlight.succeeded(RED._('compute-status.status.listed', { count: jobs.length }));
+          send([out, null]);
+          return done();
+        }
+        const jobId = await readJobId(RED, this, msg, def);
+        const job = await client.getJob(jobId, { did: jobDid(msg) });
+        if (mode === 'follow' && !job.done) {
+          const timeout = (await readOption(RED, this, msg, def, { field: 'timeout', msg: 'followTimeout', parse: parse.number })) ?? DEFAULT_TIMEOUT_SECONDS;
+          send([null, jobMessage(msg, job, client)]);
+          followerFor(config).follow(job, msg, { did: jobDid(msg), timeoutMs: timeout * 1000 });
+          inFlight.succeeded(statusText(job));
+          showFollowing();
+          return done();
+        }
+        inFlight.succeeded(statusText(job));
+        send([jobMessage(msg, job, client), null]);
+        done();
+      } catch (error) {
+        inFlight.failed(error);
+        done(toNodeError(error));
+      }
+    });
+
+    this.on('close', () => {
+      // The tracker keeps the jobs; the node that replaces this one after a redeploy takes them over.
+      follower?.dispose();
+      status.clear(this);
+    });
+  }
+
+  RED.nodes.registerType('compute-status', ComputeStatusNode);
+};
+
+async function readMode(RED: NodeAPI, node: Node, msg: NodeMessage, def: ComputeStatusDef): Promise<(typeof MODES)[number]> {
+  const follow = parse.boolean((msg as { follow?: unknown }).follow, 'msg.follow');
+  const mode = (await readOption(RED, node, msg, def, { field: 'mode', parse: parse.oneOf(MODES) })) ?? 'once';
+  if (follow === undefined || mode === 'all') return mode;
+  return follow ? 'follow' : 'once';
+}
+
+function statusText(job: ComputeJob): string {
+  return `${job.status ?? '?'} ${job.statusText.trim()}`.slice(0, 30);
+}
+
+function withLast(msg: NodeMessage, last: ComputeJob | undefined, client: OceanClient): NodeMessage {
+  return last ? jobMessage(msg, last, client) : msg;
+}

@@ -1,0 +1,21 @@
+import type { NodeMessage } from 'node-red';
+
+const MAX_SNAPSHOT_BYTES = 64 * 1024;
+
+/**
+ * A JSON-safe copy of a message, small enough to persist with a followed job, so the final
+ * message after a restart still carries the flow's own properties (topic, ids...). HTTP
+ * request/response objects and anything too large are left out.
+ */
+export function snapshotMessage(msg: NodeMessage): Record<string, unknown> {
+  const { req: _req, res: _res, ...rest } = msg as NodeMessage & { req?: unknown; res?: unknown };
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(rest, (_key, value: unknown) => (Buffer.isBuffer(value) || value instanceof Uint8Array ? undefined : value));
+  } catch {
+    text = undefined;
+  }
+  if (text !== undefined && text.length <= MAX_SNAPSHOT_BYTES) return JSON.parse(text) as Record<string, unknown>;
+  const small = msg as { _msgid?: unknown; topic?: unknown; jobId?: unknown; ocean?: unknown };
+  return JSON.parse(JSON.stringify({ _msgid: small._msgid, topic: small.topic, jobId: small.jobId, ocean: small.ocean })) as Record<string, unknown>;
+}

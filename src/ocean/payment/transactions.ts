@@ -1,0 +1,55 @@
+import type { Contract, ContractTransactionResponse } from 'ethers';
+import { OceanError } from '../errors';
+import { shortReason, withTimeout } from './chain';
+
+/**
+ * Sends one contract call and waits (bounded) for it to be mined. Every failure says what was
+ * being paid for; once a transaction exists its hash is kept on the error, so nothing paid
+ * for is lost if the wait fails.
+ */
+export async function sendTransaction(contract: Contract, method: string, args: unknown[], what: string, receiptTimeoutMs: number): Promise<string> {
+  let response: ContractTransactionResponse;
+  try {
+    response = (await contract.getFunction(method).send(...args)) as ContractTransactionResponse;
+  } catch (error) {
+    throw transactionError(error, what);
+  }
+  try {
+    const receipt = await withTimeout(response.wait(), receiptTimeoutMs);
+    if (!receipt || receipt.status !== 1) throw new Error('the transaction was reverted');
+  } catch (error) {
+    const timedOut = error instanceof Error && /no answer within/.test(error.message);
+    throw new OceanError(
+      timedOut ? 'TIMEOUT' : 'TRANSACTION_FAILED',
+      timedOut
+        ? `Could not ${what}: transaction ${response.hash} was not mined within ${receiptTimeoutMs} ms; it may still be mined, check it before paying again`
+        : `Could not ${what}: transaction ${response.hash} failed (${shortReason(error)})`,
+      { details: { txHash: response.hash } },
+    );
+  }
+  return response.hash;
+}
+
+function transactionError(error: unknown, what: string): OceanError {
+  const reason = revertReason(error);
+  const code = (error as { code?: unknown }).code;
+  if (code === 'INSUFFICIENT_FUNDS') {
+    return new OceanError('INSUFFICIENT_FUNDS', `Could not ${what}: the wallet has not enough of the chain's native coin to pay for gas`);
+  }
+  if (code === 'NETWORK_ERROR' || code === 'TIMEOUT' || (error instanceof Error && /ECONNREFUSED|fetch failed/.test(error.message))) {
+    return new OceanError('UNREACHABLE', `Could not ${what}: the RPC does not answer (${shortReason(error)})`);
+  }
+  return new OceanError('TRANSACTION_FAILED', `Could not ${what}: the transaction would revert${reason ? ` with "${reason}"` : ` (${shortReason(error)})`}`, {
+    details: reason ? { reason } : undefined,
+  });
+}
+
+function revertReason(error: unknown): string | undefined {
+  const { reason, shortMessage } = (error ?? {}) as { reason?: unknown; shortMessage?: unknown };
+  if (typeof reason === 'string' && reason) return reason;
+  if (typeof shortMessage === 'string') {
+    const quoted = /reverted with reason string "([^"]+)"|execution reverted: "?([^"]+)"?/.exec(shortMessage);
+    return quoted?.[1] ?? quoted?.[2];
+  }
+  return undefined;
+}

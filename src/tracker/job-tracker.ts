@@ -1,0 +1,356 @@
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import type { ComputeJob } from '../ocean/jobs';
+import { Backoff } from './backoff';
+import { asError, isNotFound } from './error-info';
+import { copyFollowed, deadlineOf, toFollowedJob } from './followed-job';
+import { MAX_TIMER_MS, trackerSettings, type TrackerSettings } from './options';
+import { SaveQueue } from './save-queue';
+import { statusChanged } from './status-change';
+import { TrackerStoreError } from './store-error';
+import type { FollowedJob, JobTrackerEvents, JobTrackerOptions, TrackerStore } from './types';
+
+interface Entry {
+  followed: FollowedJob;
+  deadline?: number;
+  last?: ComputeJob;
+  /** Polls in a row whose list did not hold the job. */
+  misses: number;
+}
+
+/** Poll times are in real, monotonic time; only job deadlines use the injectable clock. */
+const now = (): number => performance.now();
+
+/**
+ * Follows every job in flight of one wallet with one `listJobs()` request per interval, whatever
+ * the number of jobs. The next poll is armed only once the previous one has ended, and no timer
+ * runs while nothing is followed.
+ *
+ * A listener that throws does not stop the tracker: its error becomes an 'error' event. 'error' is
+ * only emitted when someone listens, so an unobserved poll failure never throws.
+ */
+export class JobTracker extends EventEmitter<JobTrackerEvents> {
+  private readonly settings: TrackerSettings;
+  private readonly backoff: Backoff;
+  private readonly saves?: SaveQueue;
+  private readonly entries = new Map<string, Entry>();
+  private timer?: NodeJS.Timeout;
+  /** When the armed timer should poll (rather than only check deadlines). */
+  private nextPollAt = 0;
+  /** A poll never starts before this, even after going idle: it keeps a rate-limit wait. */
+  private earliestPollAt = 0;
+  private polling = false;
+  private inFlight?: AbortController;
+  /** Something was followed since the last 'idle'. */
+  private active = false;
+  private isClosed = false;
+  private closing?: Promise<void>;
+
+  constructor(options: JobTrackerOptions) {
+    super();
+    this.settings = trackerSettings(options);
+    this.backoff = new Backoff(this.settings.intervalMs, this.settings.maxBackoffMs);
+    const { store } = this.settings;
+    if (store) this.saves = new SaveQueue(store, () => this.list(), (error) => this.report(error));
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  has(jobId: string): boolean {
+    return this.entries.has(jobId);
+  }
+
+  /** Copies of the followed jobs, in the order they were first followed. */
+  list(): FollowedJob[] {
+    return [...this.entries.values()].map((entry) => copyFollowed(entry.followed));
+  }
+
+  /** The last status seen for a followed job. */
+  lastJob(jobId: string): ComputeJob | undefined {
+    return this.entries.get(jobId)?.last;
+  }
+
+  /**
+   * Starts following a job and persists the list. Following a job again replaces its data
+   * (timeout, context) and keeps the status seen so far. The first poll comes one interval after
+   * the first follow. Throws INVALID_INPUT for a malformed job, and once the tracker is closed.
+   */
+  follow(job: FollowedJob): void {
+    if (this.isClosed) throw new Error(`Cannot follow job ${String(job?.jobId)}: the job tracker is closed`);
+    this.add(toFollowedJob(job));
+    this.saves?.request();
+    this.schedule();
+  }
+
+  /** Stops following a job (it keeps running on the network) and persists the list; false when it was not followed. */
+  unfollow(jobId: string): boolean {
+    if (this.isClosed || !this.entries.delete(jobId)) return false;
+    this.saves?.request();
+    this.settleOrStopPoll();
+    return true;
+  }
+
+  /**
+   * Reads the store and follows its jobs again, after a restart; answers the jobs added. A missing
+   * store gives none; an unreadable or corrupt one is reported as an 'error' and whatever could be
+   * read from it is followed.
+   */
+  async resume(): Promise<FollowedJob[]> {
+    const { store } = this.settings;
+    if (!store || this.isClosed) return [];
+    const loading = this.load(store);
+    this.saves?.holdUntil(loading);
+    const loaded = await loading;
+    if (this.isClosed) return [];
+    let damaged = loaded.damaged;
+    const added: FollowedJob[] = [];
+    loaded.jobs.forEach((value, index) => {
+      try {
+        const job = toFollowedJob(value, `stored jobs[${index}]`);
+        if (this.entries.has(job.jobId)) return;
+        this.add(job);
+        added.push(copyFollowed(job));
+      } catch (error) {
+        damaged = true;
+        this.report(error);
+      }
+    });
+    // Rewrite a damaged store, and add the jobs followed while it was loading.
+    if (damaged || this.entries.size > added.length) this.saves?.request();
+    this.schedule();
+    return added;
+  }
+
+  /**
+   * Stops the timer and aborts the request in flight at once; no events follow. Followed jobs stay
+   * in the store (they are not stopped on the network). Resolves when pending saves are written.
+   */
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.isClosed = true;
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.inFlight?.abort();
+      this.closing = this.saves?.settled() ?? Promise.resolve();
+    }
+    return this.closing;
+  }
+
+  private add(followed: FollowedJob): void {
+    const entry = this.entries.get(followed.jobId);
+    if (entry) {
+      entry.followed = followed;
+      entry.deadline = deadlineOf(followed);
+    } else {
+      this.entries.set(followed.jobId, { followed, deadline: deadlineOf(followed), misses: 0 });
+    }
+    this.active = true;
+  }
+
+  private async load(store: TrackerStore): Promise<{ jobs: FollowedJob[]; damaged: boolean }> {
+    try {
+      return { jobs: await store.load(), damaged: false };
+    } catch (error) {
+      this.report(error);
+      return { jobs: error instanceof TrackerStoreError ? error.recovered : [], damaged: true };
+    }
+  }
+
+  /** Arms the timer when jobs are followed; a pending (backoff) poll time is kept. */
+  private schedule(): void {
+    if (this.isClosed || this.entries.size === 0) return;
+    if (!this.timer && !this.polling) this.nextPollAt = Math.max(now() + this.settings.intervalMs, this.earliestPollAt);
+    this.arm();
+  }
+
+  /**
+   * The one timer: for the next poll or the next job deadline, whichever comes first. While a poll
+   * runs it only watches deadlines, so a hanging request cannot hold a timeout back.
+   */
+  private arm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const untilPoll = this.polling ? Infinity : Math.max(0, this.nextPollAt - now());
+    const deadline = this.earliestDeadline();
+    const untilDeadline = deadline === undefined ? Infinity : Math.max(0, deadline - this.settings.clock());
+    const delay = Math.min(untilPoll, untilDeadline);
+    if (delay !== Infinity) this.timer = setTimeout(() => this.onTimer(), Math.min(delay, MAX_TIMER_MS));
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    if (this.isClosed) return;
+    // Timers may fire up to a millisecond early.
+    if (!this.polling && now() + 1 >= this.nextPollAt) {
+      void this.poll();
+      return;
+    }
+    this.expireTimeouts();
+    this.settleOrStopPoll();
+  }
+
+  /** A poll in flight keeps only deadlines watched, or is cancelled once nothing is left to follow. */
+  private settleOrStopPoll(): void {
+    if (!this.polling) this.settle();
+    else if (this.entries.size > 0) this.arm();
+    else this.inFlight?.abort();
+  }
+
+  /** After a poll or a change of the followed set: go idle, or keep the timer armed. */
+  private settle(): void {
+    if (this.isClosed) return;
+    if (this.entries.size > 0) {
+      this.arm();
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.active) return;
+    this.active = false;
+    this.emitSafe('idle');
+  }
+
+  private async poll(): Promise<void> {
+    this.polling = true;
+    const controller = new AbortController();
+    this.inFlight = controller;
+    this.arm();
+    let delay: number;
+    try {
+      delay = await this.request(controller.signal);
+    } catch (error) {
+      // request() handles client failures; this is a bug of ours, kept from stopping the tracker.
+      this.report(error);
+      delay = this.backoff.failure(error);
+    } finally {
+      this.inFlight = undefined;
+      this.polling = false;
+    }
+    if (this.isClosed) return;
+    this.expireTimeouts();
+    this.earliestPollAt = now() + delay;
+    this.nextPollAt = this.earliestPollAt;
+    this.settle();
+  }
+
+  /** One list request, then at most one lookup; answers the wait before the next poll. */
+  private async request(signal: AbortSignal): Promise<number> {
+    let jobs: ComputeJob[];
+    try {
+      jobs = await this.settings.client.listJobs({ signal });
+    } catch (error) {
+      // Aborted by close(), or because nothing is followed any more: not a failure.
+      if (this.isClosed || signal.aborted) return this.settings.intervalMs;
+      this.report(error);
+      return this.backoff.failure(error);
+    }
+    if (this.isClosed) return 0;
+    const delay = this.backoff.success();
+    this.applyList(jobs);
+    return this.lookupMissing(signal, delay);
+  }
+
+  private applyList(jobs: ComputeJob[]): void {
+    const listed = new Map<string, ComputeJob>();
+    for (const job of jobs) listed.set(job.jobId, job);
+    // A copy: listeners may follow and unfollow while this runs.
+    for (const entry of [...this.entries.values()]) {
+      if (this.isClosed) return;
+      if (!this.isCurrent(entry)) continue;
+      const job = listed.get(entry.followed.jobId);
+      if (job) {
+        entry.misses = 0;
+        this.observe(entry, job);
+      } else {
+        entry.misses += 1;
+      }
+    }
+  }
+
+  /**
+   * A backend may not list a job yet right after its start; one missing for long enough is asked
+   * for on its own, the longest missing first, one per poll.
+   */
+  private async lookupMissing(signal: AbortSignal, delay: number): Promise<number> {
+    let missing: Entry | undefined;
+    for (const entry of this.entries.values()) {
+      if (entry.misses >= this.settings.missingPollsBeforeLookup && (!missing || entry.misses > missing.misses)) missing = entry;
+    }
+    if (!missing) return delay;
+    missing.misses = 0;
+    const { jobId, did } = missing.followed;
+    try {
+      const job = await this.settings.client.getJob(jobId, { signal, did });
+      if (!this.isClosed && this.isCurrent(missing)) this.observe(missing, job);
+      return delay;
+    } catch (error) {
+      if (this.isClosed || signal.aborted) return delay;
+      const followed = copyFollowed(missing.followed);
+      if (!isNotFound(error)) {
+        this.report(error, followed);
+        return this.backoff.failure(error);
+      }
+      if (this.isCurrent(missing)) {
+        this.entries.delete(jobId);
+        this.saves?.request();
+        this.report(error, followed);
+      }
+      return delay;
+    }
+  }
+
+  private observe(entry: Entry, job: ComputeJob): void {
+    const previous = entry.last;
+    entry.last = job;
+    if (statusChanged(previous, job)) this.emitSafe('change', job, copyFollowed(entry.followed));
+    if (!job.done || !this.isCurrent(entry)) return;
+    this.entries.delete(entry.followed.jobId);
+    this.saves?.request();
+    this.emitSafe('done', job, copyFollowed(entry.followed));
+  }
+
+  private expireTimeouts(): void {
+    const time = this.settings.clock();
+    for (const entry of [...this.entries.values()]) {
+      if (this.isClosed) return;
+      if (entry.deadline === undefined || time < entry.deadline || !this.isCurrent(entry)) continue;
+      this.entries.delete(entry.followed.jobId);
+      this.saves?.request();
+      this.emitSafe('timeout', copyFollowed(entry.followed), entry.last);
+    }
+  }
+
+  private earliestDeadline(): number | undefined {
+    let earliest: number | undefined;
+    for (const { deadline } of this.entries.values()) {
+      if (deadline !== undefined && (earliest === undefined || deadline < earliest)) earliest = deadline;
+    }
+    return earliest;
+  }
+
+  /** False once the job was unfollowed (and perhaps followed again) by a listener. */
+  private isCurrent(entry: Entry): boolean {
+    return this.entries.get(entry.followed.jobId) === entry;
+  }
+
+  private report(error: unknown, followed?: FollowedJob): void {
+    this.emitSafe('error', asError(error), followed);
+  }
+
+  private emitSafe<K extends keyof JobTrackerEvents>(event: K, ...args: JobTrackerEvents[K]): void {
+    if (this.isClosed) return;
+    if (event === 'error' && this.listenerCount('error') === 0) return;
+    try {
+      // EventEmitter's typings cannot match a generic event name to its arguments; the signature above does.
+      EventEmitter.prototype.emit.call(this, event, ...args);
+    } catch (listenerError) {
+      if (event !== 'error') this.report(listenerError);
+    }
+  }
+}

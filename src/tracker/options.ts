@@ -1,0 +1,40 @@
+import { invalidConfig } from '../ocean/errors';
+import type { JobTrackerOptions, TrackerClient, TrackerStore } from './types';
+
+export const DEFAULT_INTERVAL_MS = 5_000;
+export const DEFAULT_MAX_BACKOFF_MS = 120_000;
+export const DEFAULT_MISSING_POLLS_BEFORE_LOOKUP = 3;
+
+export interface TrackerSettings {
+  client: TrackerClient;
+  intervalMs: number;
+  maxBackoffMs: number;
+  missingPollsBeforeLookup: number;
+  clock: () => number;
+  store?: TrackerStore;
+}
+
+/** setTimeout's own limit: longer delays fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function trackerSettings(options: JobTrackerOptions): TrackerSettings {
+  const { client, store, clock = Date.now } = options;
+  if (!client || typeof client.listJobs !== 'function' || typeof client.getJob !== 'function') {
+    throw invalidConfig('client', 'an object with listJobs and getJob', client);
+  }
+  const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
+  if (!isDelay(intervalMs)) throw invalidConfig('intervalMs', 'a number of ms above 0', intervalMs);
+  const maxBackoffMs = options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
+  if (!isDelay(maxBackoffMs)) throw invalidConfig('maxBackoffMs', 'a number of ms above 0', maxBackoffMs);
+  const missingPollsBeforeLookup = options.missingPollsBeforeLookup ?? DEFAULT_MISSING_POLLS_BEFORE_LOOKUP;
+  if (!Number.isInteger(missingPollsBeforeLookup) || missingPollsBeforeLookup < 1) {
+    throw invalidConfig('missingPollsBeforeLookup', 'a whole number of 1 or more', missingPollsBeforeLookup);
+  }
+  if (typeof clock !== 'function') throw invalidConfig('clock', 'a function answering ms', clock);
+  // A cap below the interval would make failures poll faster than successes.
+  return { client, store, clock, intervalMs, maxBackoffMs: Math.max(maxBackoffMs, intervalMs), missingPollsBeforeLookup };
+}
+
+function isDelay(value: unknown): value is number {
+  return typeof value === 'number' && value > 0 && value <= MAX_TIMER_MS;
+}
