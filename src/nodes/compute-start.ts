@@ -66,8 +66,9 @@ export = function register(RED: NodeAPI): void {
       return follower;
     };
 
+    // Always listen: a job followed on msg.follow must also be delivered after a restart.
     try {
-      if (def.follow) followerFor(configNodeFor(RED, def.server));
+      followerFor(configNodeFor(RED, def.server));
     } catch {
       // A missing or broken connection is reported when a message arrives.
     }

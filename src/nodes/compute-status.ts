@@ -29,6 +29,14 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const inFlight = new InFlight(this, RED._('compute-status.status.requesting'));
     let follower: Follower | undefined;
+    /** The last status sent per job, so a poll that sees nothing new sends nothing. */
+    const lastSent = new Map<string, string>();
+    const isNew = (job: ComputeJob): boolean => {
+      const key = `${job.status}|${job.statusText}`;
+      if (lastSent.get(job.jobId) === key) return false;
+      lastSent.set(job.jobId, key);
+      return true;
+    };
 
     const showFollowing = (): void => {
       const count = follower?.count() ?? 0;
@@ -42,16 +50,18 @@ export = function register(RED: NodeAPI): void {
       follower = new Follower(this, config.getTracker(), {
         change: (job, msg) => {
           // The final status goes to the first output, with 'done'.
-          if (job.done) return;
+          if (job.done || !isNew(job)) return;
           showFollowing();
           this.send([null, jobMessage(msg, job, client)]);
         },
         done: (job, msg) => {
+          lastSent.delete(job.jobId);
           if ((follower?.count() ?? 0) === 0) status.done(this, statusText(job));
           else showFollowing();
           this.send([jobMessage(msg, job, client), null]);
         },
         timeout: (followed, last, msg) => {
+          lastSent.delete(followed.jobId);
           const error = new OceanError('TIMEOUT', `Job ${followed.jobId} did not end within ${Math.round((followed.timeoutMs ?? 0) / 1000)} s (last status: ${last ? `${last.status} ${last.statusText.trim()}` : 'never seen'}); it was not stopped`, { jobId: followed.jobId });
           status.failed(this, error);
           this.error(toNodeError(error), withLast(msg, last, client));
@@ -89,6 +99,7 @@ export = function register(RED: NodeAPI): void {
         const job = await client.getJob(jobId, { did: jobDid(msg) });
         if (mode === 'follow' && !job.done) {
           const timeout = (await readOption(RED, this, msg, def, { field: 'timeout', msg: 'followTimeout', parse: parse.number })) ?? DEFAULT_TIMEOUT_SECONDS;
+          isNew(job);
           send([null, jobMessage(msg, job, client)]);
           followerFor(config).follow(job, msg, { did: jobDid(msg), timeoutMs: timeout * 1000 });
           inFlight.succeeded(statusText(job));

@@ -150,7 +150,8 @@ export class OceanClient {
     const plan = dialect.statusPlan({ consumerAddress: consumerAddress ?? '', jobId, did: options.did });
     if (!consumerAddress) delete plan.query?.consumerAddress;
     const jobs = dialect.parseJobs(await this.plain(plan, options, jobId));
-    const job = jobs.find((j) => j.jobId === jobId) ?? (jobs.length === 1 ? jobs[0] : undefined);
+    // Only the exact id: an id the backend cannot read makes it list every job of the wallet.
+    const job = jobs.find((j) => j.jobId === jobId);
     if (!job) {
       throw new OceanError('NOT_FOUND', `Job ${jobId} is not known to ${this.settings.providerUrl} for wallet ${consumerAddress ?? '(none)'}`, { jobId });
     }
@@ -171,7 +172,7 @@ export class OceanClient {
     const auth = await this.auth(options);
     const plan = dialect.stopPlan({ consumerAddress: auth.address, jobId, did: options.did });
     const jobs = dialect.parseJobs(await this.signed(auth, dialect, plan, options, jobId));
-    const job = jobs.find((j) => j.jobId === jobId) ?? jobs[0];
+    const job = jobs.find((j) => j.jobId === jobId);
     if (!job) throw new OceanError('NOT_FOUND', `Job ${jobId} is not known to ${this.settings.providerUrl}; nothing was stopped`, { jobId });
     return job;
   }

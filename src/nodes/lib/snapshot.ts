@@ -8,7 +8,9 @@ const MAX_SNAPSHOT_BYTES = 64 * 1024;
  * request/response objects and anything too large are left out.
  */
 export function snapshotMessage(msg: NodeMessage): Record<string, unknown> {
-  const { req: _req, res: _res, ...rest } = msg as NodeMessage & { req?: unknown; res?: unknown };
+  const rest: Record<string, unknown> = { ...(msg as Record<string, unknown>) };
+  delete rest.req;
+  delete rest.res;
   let text: string | undefined;
   try {
     text = JSON.stringify(rest, (_key, value: unknown) => (Buffer.isBuffer(value) || value instanceof Uint8Array ? undefined : value));

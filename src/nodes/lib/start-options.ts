@@ -116,13 +116,12 @@ async function readAlgorithm(
   throw invalidInput('algorithm', 'a published algorithm (DID) or code to run', undefined, { hideValue: true });
 }
 
+/** A preset's container, or the image, tag and entrypoint typed in for "custom"; the checksum applies to both. */
 function containerOf(config: StartConfig): AlgorithmContainer {
   const preset = CONTAINER_PRESETS[config.container ?? 'node'];
-  const custom: AlgorithmContainer = {
-    entrypoint: config.entrypoint || preset?.entrypoint || '',
-    image: config.image || preset?.image || '',
-    tag: config.tag || preset?.tag || 'latest',
-  };
-  if (config.checksum) custom.checksum = config.checksum;
-  return custom;
+  const container: AlgorithmContainer = preset
+    ? { ...preset }
+    : { entrypoint: config.entrypoint ?? '', image: config.image ?? '', tag: config.tag || 'latest' };
+  if (config.checksum) container.checksum = config.checksum;
+  return container;
 }

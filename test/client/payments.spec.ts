@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { Contract, JsonRpcProvider, parseEther, type Wallet } from 'ethers';
+import { datasetAsset, startChainSandbox, type ChainSandbox, type SandboxDialect } from '../../sandbox';
+import { connectWallet, escrowFunds, startAnvil, tokenBalance, type BootstrappedChain } from '../../sandbox/chain';
+import { OceanClient, OceanError, readTarFiles, readLimited, type StartJobRequest } from '../../src/ocean';
+import { sharedChain } from '../helpers/chain';
+import { fundedWallet } from '../helpers/funded-wallet';
+import { waitForJob } from '../helpers/jobs';
+
+async function failure(promise: Promise<unknown>): Promise<OceanError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof OceanError, `expected an OceanError, got ${String(error)}`);
+    return error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+interface Stats {
+  sensors: Record<string, { count: number }>;
+}
+
+for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
+  describe(`paid compute on the local chain (${dialect})`, function () {
+    this.timeout(60_000);
+    let chain: BootstrappedChain;
+    let setup: ChainSandbox;
+    let provider: JsonRpcProvider;
+    let environment: string;
+
+    const clientFor = (wallet: Wallet, extra: Partial<ConstructorParameters<typeof OceanClient>[0]> = {}): OceanClient =>
+      new OceanClient({ providerUrl: setup.sandbox.url, chainId: chain.chainId, rpcUrl: chain.rpcUrl, privateKey: wallet.privateKey, ...extra });
+    const paidJob = (extra: Partial<StartJobRequest> = {}): StartJobRequest => ({
+      environment,
+      free: false,
+      maxJobDuration: 60,
+      datasets: [{ did: setup.assets.dataset }],
+      algorithm: { did: setup.assets.statistics },
+      ...extra,
+    });
+    const nonce = (wallet: Wallet): Promise<number> => provider.getTransactionCount(wallet.address);
+    const dt = (key: 'dataset' | 'statistics'): string => chain.assets[key].datatokenAddress;
+    const balance = (token: string, wallet: Wallet): Promise<bigint> => tokenBalance(provider, token, wallet.address);
+
+    before(async function () {
+      chain = await sharedChain();
+      setup = await startChainSandbox(dialect, chain, { rateLimitPerMinute: 0 });
+      provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true, cacheTimeout: -1 });
+      const probe = new OceanClient({ providerUrl: setup.sandbox.url, chainId: chain.chainId });
+      environment = (await probe.pickEnvironment({ free: dialect === 'provider-v2' ? true : undefined })).id;
+      probe.close();
+    });
+
+    after(async function () {
+      provider.destroy();
+      await setup.sandbox.close();
+    });
+
+    it('orders the published dataset and algorithm, pays, runs to the end; a second job reuses the orders', async function () {
+      const wallet = await fundedWallet(chain, { ocean: 50, datatokens: { [dt('dataset')]: 2, [dt('statistics')]: 2 } });
+      const client = clientFor(wallet);
+      const oceanBefore = await balance(chain.contracts.oceanToken, wallet);
+      const job = await client.startJob(paidJob());
+      const done = await waitForJob(client, job.jobId, 200);
+      assert.equal(done.failed, false);
+      assert.equal(await balance(dt('dataset'), wallet), parseEther('1'), 'one dataset datatoken spent');
+      assert.equal(await balance(dt('statistics'), wallet), parseEther('1'), 'one algorithm datatoken spent');
+      const output = done.results.find((r) => r.kind === 'output')!;
+      const { stream } = await client.openResult(job.jobId, output.index);
+      const text = output.filename.endsWith('.tar') ? (await readTarFiles(stream)).find((f) => f.name === 'stats.json')!.data.toString() : (await readLimited(stream, 1e6, 'stats')).toString();
+      assert.equal((JSON.parse(text) as Stats).sensors['temp-1']?.count, 24);
+      if (dialect === 'ocean-node') {
+        assert.equal(done.status, 70, 'the escrow payment was claimed');
+        const escrowed = await escrowFunds(provider, chain.contracts.escrow, wallet.address, chain.contracts.oceanToken, chain.accounts.provider.address);
+        assert.equal(escrowed.locked, 0n);
+        assert.ok((await balance(chain.contracts.oceanToken, wallet)) < oceanBefore, 'OCEAN went into the escrow');
+      }
+
+      const again = await client.startJob(paidJob());
+      await waitForJob(client, again.jobId, 200);
+      assert.equal(await balance(dt('dataset'), wallet), parseEther('1'), 'the dataset order was reused');
+      assert.equal(await balance(dt('statistics'), wallet), parseEther('1'), 'the algorithm order was reused');
+      client.close();
+    });
+
+    it('a wallet without datatokens: INSUFFICIENT_FUNDS naming the asset, and no transaction', async function () {
+      const wallet = await fundedWallet(chain, { ocean: 50 });
+      const client = clientFor(wallet);
+      const sent = await nonce(wallet);
+      const error = await failure(client.startJob(paidJob()));
+      assert.equal(error.code, 'INSUFFICIENT_FUNDS');
+      assert.match(error.message, /^datasets\[0\]: an order takes 1 datatoken of did:op:\w+; wallet 0x\w+ holds 0\.0$/);
+      assert.equal(await nonce(wallet), sent, 'nothing was sent');
+      client.close();
+    });
+
+    it('not consumable: refused before any transaction', async function () {
+      const wallet = await fundedWallet(chain, { ocean: 50, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+      const denied = datasetAsset({
+        name: 'denied',
+        chainId: chain.chainId,
+        serviceEndpoint: setup.sandbox.url,
+        nftAddress: chain.assets.dataset.nftAddress,
+        datatokenAddress: dt('dataset'),
+        files: [{ content: 'x' }],
+        credentials: { deny: [{ type: 'address', values: [wallet.address] }] },
+      });
+      denied.ddo.id = `${String(denied.ddo.id).slice(0, -4)}dead`;
+      setup.sandbox.context.ddos.add(denied);
+      const client = clientFor(wallet);
+      const sent = await nonce(wallet);
+      const error = await failure(client.startJob(paidJob({ datasets: [{ did: String(denied.ddo.id) }] })));
+      assert.equal(error.code, 'NOT_CONSUMABLE');
+      assert.equal(await nonce(wallet), sent);
+      client.close();
+    });
+
+    it('an RPC on another chain, and one that does not answer', async function () {
+      const other = await startAnvil({ chainId: 1337 });
+      const wallet = await fundedWallet(chain, { ocean: 5, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+      try {
+        const wrong = await failure(clientFor(wallet, { rpcUrl: other.rpcUrl }).startJob(paidJob()));
+        assert.equal(wrong.code, 'WRONG_CHAIN');
+        assert.match(wrong.message, /^rpcUrl: http:\/\/127\.0\.0\.1:\d+ serves chain 1337, but the connection is set to chain 8996$/);
+        const down = await failure(clientFor(wallet, { rpcUrl: 'http://127.0.0.1:1' }).startJob(paidJob()));
+        assert.equal(down.code, 'UNREACHABLE');
+        assert.match(down.message, /^Cannot reach the RPC at http:\/\/127\.0\.0\.1:1/);
+        const none = await failure(clientFor(wallet, { rpcUrl: '' }).startJob(paidJob()));
+        assert.equal(none.code, 'INVALID_CONFIG');
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('a transaction that would revert says why, and nothing is sent', async function () {
+      const wallet = await fundedWallet(chain, { ocean: 50, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+      const forged = { providerFeeAddress: chain.accounts.provider.address, providerFeeToken: chain.contracts.oceanToken, providerFeeAmount: '0', providerData: '0x', v: 27, r: `0x${'11'.repeat(32)}`, s: `0x${'22'.repeat(32)}`, validUntil: 0 };
+      const item = { datatoken: dt('dataset'), providerFee: forged };
+      const payment = { escrowAddress: chain.contracts.escrow, payee: chain.accounts.provider.address, chainId: chain.chainId, token: chain.contracts.oceanToken, amount: '1000000000000000000', minLockSeconds: 3660 };
+      setup.sandbox.fail({
+        method: 'POST',
+        path: '/api/services/initializeCompute',
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ datasets: [item], algorithm: { ...item, datatoken: dt('statistics') }, ...(dialect === 'ocean-node' ? { payment } : {}) }),
+      });
+      const sent = await nonce(wallet);
+      const error = await failure(clientFor(wallet).startJob(paidJob()));
+      assert.equal(error.code, 'TRANSACTION_FAILED');
+      assert.match(error.message, /^Could not order datasets\[0\] \(did:op:\w+\): the transaction would revert with "[^"]+"$/);
+      assert.equal(await nonce(wallet), sent, 'the revert was caught before sending');
+    });
+
+    it('a failed payment step keeps the orders already mined for the retry', async function () {
+      const wallet = await fundedWallet(chain, { ocean: 50, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+      const client = clientFor(wallet);
+      // The algorithm's datatoken is made unusable for this wallet: its only datatoken goes away.
+      const algorithmToken = new Contract(dt('statistics'), ['function transfer(address to, uint256 amount) returns (bool)'], wallet.connect(provider));
+      await (await algorithmToken.getFunction('transfer')(chain.accounts.publisher.address, parseEther('1'))).wait();
+      const error = await failure(client.startJob(paidJob()));
+      assert.equal(error.code, 'INSUFFICIENT_FUNDS');
+      const paid = error.details?.paidOrders as Array<{ field: string; transferTxId: string }>;
+      assert.equal(paid.length, 1, 'the dataset order was paid before the algorithm failed');
+      assert.equal(paid[0]!.field, 'datasets[0]');
+      assert.match(error.message, /already paid: datasets\[0\] order 0x[0-9a-f]{64}; pass them as transferTxId/);
+      // A retry with the paid order spends no second dataset datatoken.
+      const consumer = connectWallet(chain.rpcUrl, chain.accounts.consumer.privateKey, chain.chainId);
+      await (await new Contract(dt('statistics'), ['function transfer(address,uint256) returns (bool)'], consumer).getFunction('transfer')(wallet.address, parseEther('1'))).wait();
+      const job = await client.startJob(paidJob({ datasets: [{ did: setup.assets.dataset, transferTxId: paid[0]!.transferTxId }] }));
+      await waitForJob(client, job.jobId, 200);
+      assert.equal(await balance(dt('dataset'), wallet), 0n, 'still only one dataset datatoken spent');
+      client.close();
+    });
+
+    if (dialect === 'ocean-node') {
+      it('escrow: refuses to deposit more than the limit; INSUFFICIENT_FUNDS without OCEAN', async function () {
+        const poor = await fundedWallet(chain, { datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+        const sent = await nonce(poor);
+        const raw = { meta: { container: { entrypoint: 'node $ALGO', image: 'node', tag: '20' }, rawcode: 'console.log(1)' } };
+        const noOcean = await failure(clientFor(poor).startJob(paidJob({ datasets: [], algorithm: raw })));
+        assert.equal(noOcean.code, 'INSUFFICIENT_FUNDS');
+        assert.match(noOcean.message, /^The job needs 1\.0 more of token 0x\w+ in the escrow; wallet 0x\w+ holds 0\.0$/);
+        assert.equal(await nonce(poor), sent);
+        const rich = await fundedWallet(chain, { ocean: 50 });
+        const limited = clientFor(rich, { payment: { escrow: { maxDeposit: parseEther('0.5') } } });
+        const limit = await failure(limited.startJob(paidJob({ datasets: [], algorithm: raw })));
+        assert.equal(limit.code, 'PAYMENT_LIMIT');
+        assert.match(limit.message, /more than the 0\.5 the connection may deposit per job$/);
+      });
+    }
+  });
+}
