@@ -2,11 +2,13 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import type { ComputeEnvironment, EnvironmentConstraints } from '../ocean';
 import { configNodeFor } from './lib/config-node';
 import { readConstraints, readMode, type ConstraintFields } from './lib/environment-options';
-import { toNodeError } from './lib/node-error';
+import { reportFailure } from './lib/node-error';
 import { status } from './lib/status';
 import { mergeOcean } from './lib/message';
 
 interface C2dEnvsDef extends NodeDef, ConstraintFields {
+  /** Send failures to a second output instead of Catch nodes. */
+  errorOutput?: boolean;
   server: string;
   mode: string;
   modeType: string;
@@ -15,6 +17,7 @@ interface C2dEnvsDef extends NodeDef, ConstraintFields {
 export = function register(RED: NodeAPI): void {
   function C2dEnvsNode(this: Node, def: C2dEnvsDef): void {
     RED.nodes.createNode(this, def);
+    const failures = { errorOutput: def.errorOutput === true, outputCount: def.errorOutput === true ? 2 : 1 };
 
     this.on('input', async (msg: NodeMessageInFlow, send, done) => {
       try {
@@ -37,7 +40,7 @@ export = function register(RED: NodeAPI): void {
         done();
       } catch (error) {
         status.failed(this, error);
-        done(toNodeError(error));
+        reportFailure(failures, msg, error, send, done);
       }
     });
 

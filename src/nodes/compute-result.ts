@@ -5,12 +5,14 @@ import { configNodeFor } from './lib/config-node';
 import { InFlight } from './lib/in-flight';
 import { jobDid, readJobId } from './lib/job-id';
 import { mergeOcean } from './lib/message';
-import { toNodeError } from './lib/node-error';
+import { reportFailure } from './lib/node-error';
 import { parse, readOption } from './lib/options';
 import { deliverResults, type ResultFormat } from './lib/result-delivery';
 import { status } from './lib/status';
 
 interface ComputeResultDef extends NodeDef {
+  /** Send failures to a second output instead of Catch nodes. */
+  errorOutput?: boolean;
   server: string;
   jobId: string;
   jobIdType: string;
@@ -39,6 +41,7 @@ function parseSelection(value: unknown, name: string): ResultKind | 'all' | numb
 export = function register(RED: NodeAPI): void {
   function ComputeResultNode(this: Node, def: ComputeResultDef): void {
     RED.nodes.createNode(this, def);
+    const failures = { errorOutput: def.errorOutput === true, outputCount: def.errorOutput === true ? 2 : 1 };
     const inFlight = new InFlight(this, RED._('compute-result.status.fetching'));
 
     this.on('input', async (msg: NodeMessageInFlow, send, done) => {
@@ -71,7 +74,7 @@ export = function register(RED: NodeAPI): void {
         done();
       } catch (error) {
         inFlight.failed(error);
-        done(toNodeError(error));
+        reportFailure(failures, msg, error, send, done);
       }
     });
 

@@ -6,13 +6,15 @@ import { configNodeFor, type OceanConfigNode } from './lib/config-node';
 import { Follower } from './lib/follower';
 import { InFlight } from './lib/in-flight';
 import { jobMessage } from './lib/job-message';
-import { toNodeError } from './lib/node-error';
+import { reportFailure, reportLater } from './lib/node-error';
 import { parse, readOption } from './lib/options';
 import { deliverResults } from './lib/result-delivery';
 import { readStartOptions, type StartConfig, type StartPlan } from './lib/start-options';
 import { status } from './lib/status';
 
 interface ComputeStartDef extends NodeDef, StartConfig {
+  /** Send failures to a second output instead of Catch nodes. */
+  errorOutput?: boolean;
   server: string;
   follow: boolean;
   followTimeout: string;
@@ -27,6 +29,7 @@ const OUTPUT_LIMIT_BYTES = 10 * 1024 * 1024;
 export = function register(RED: NodeAPI): void {
   function ComputeStartNode(this: Node, def: ComputeStartDef): void {
     RED.nodes.createNode(this, def);
+    const failures = { errorOutput: def.errorOutput === true, outputCount: def.errorOutput === true ? 2 : 1 };
     const inFlight = new InFlight(this, RED._('compute-start.status.starting'));
     let follower: Follower | undefined;
 
@@ -49,18 +52,18 @@ export = function register(RED: NodeAPI): void {
             () => ((follower?.count() ?? 0) === 0 ? status.done(this, `${job.status ?? ''} ${job.statusText.trim()}`.trim()) : undefined),
             (error: unknown) => {
               status.failed(this, error);
-              this.error(toNodeError(error), jobMessage(msg, job, client));
+              reportLater(this, failures, jobMessage(msg, job, client), error);
             },
           );
         },
         timeout: (followed, last, msg) => {
           const error = new OceanError('TIMEOUT', `Job ${followed.jobId} did not end within ${Math.round((followed.timeoutMs ?? 0) / 1000)} s; it was not stopped`, { jobId: followed.jobId });
           status.failed(this, error);
-          this.error(toNodeError(error), last ? jobMessage(msg, last, client) : msg);
+          reportLater(this, failures, last ? jobMessage(msg, last, client) : msg, error);
         },
         failed: (error, msg) => {
           status.failed(this, error);
-          this.error(toNodeError(error), msg);
+          reportLater(this, failures, msg, error);
         },
       });
       return follower;
@@ -96,7 +99,7 @@ export = function register(RED: NodeAPI): void {
         done();
       } catch (error) {
         inFlight.failed(error);
-        done(toNodeError(error));
+        reportFailure(failures, msg, error, send, done);
       }
     });
 

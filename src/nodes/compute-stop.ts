@@ -3,10 +3,12 @@ import { configNodeFor } from './lib/config-node';
 import { InFlight } from './lib/in-flight';
 import { jobDid, readJobId } from './lib/job-id';
 import { jobMessage } from './lib/job-message';
-import { toNodeError } from './lib/node-error';
+import { reportFailure } from './lib/node-error';
 import { status } from './lib/status';
 
 interface ComputeStopDef extends NodeDef {
+  /** Send failures to a second output instead of Catch nodes. */
+  errorOutput?: boolean;
   server: string;
   jobId: string;
   jobIdType: string;
@@ -15,6 +17,7 @@ interface ComputeStopDef extends NodeDef {
 export = function register(RED: NodeAPI): void {
   function ComputeStopNode(this: Node, def: ComputeStopDef): void {
     RED.nodes.createNode(this, def);
+    const failures = { errorOutput: def.errorOutput === true, outputCount: def.errorOutput === true ? 2 : 1 };
     const inFlight = new InFlight(this, RED._('compute-stop.status.stopping'));
 
     this.on('input', async (msg: NodeMessageInFlow, send, done) => {
@@ -28,7 +31,7 @@ export = function register(RED: NodeAPI): void {
         done();
       } catch (error) {
         inFlight.failed(error);
-        done(toNodeError(error));
+        reportFailure(failures, msg, error, send, done);
       }
     });
 

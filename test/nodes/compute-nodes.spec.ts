@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addSampleAssets, DEFAULT_ENVIRONMENTS, SENSOR_READINGS_CSV, STATISTICS_ALGORITHM, startSandbox, type SampleAssets, type Sandbox } from '../../sandbox';
+import { addSampleAssets, DEFAULT_ENVIRONMENTS, SENSOR_READINGS_CSV, STATISTICS_ALGORITHM, startChainSandbox, startSandbox, type ChainSandbox, type SampleAssets, type Sandbox } from '../../sandbox';
+import { sharedChain } from '../helpers/chain';
+import { fundedWallet } from '../helpers/funded-wallet';
 import { testAccount } from '../helpers/accounts';
 import { serveFiles, type FileServer } from '../helpers/file-server';
 import { helper, nextMessage, packageNode, placed, sendAndWait, statusCalls, type FlowNode, type Received } from '../helpers/node-red';
@@ -176,6 +178,19 @@ describe('compute nodes in a flow (Ocean Node sandbox)', function () {
     assert.ok((good.started!.payload as JobPayload).jobId);
   });
 
+  it('with "errors to a second output", a failure leaves on that output instead of going to Catch', async function () {
+    const stopper = { id: 'stop2', type: 'compute-stop', z: 'f1', server: 'cfg', jobId: 'jobId', jobIdType: 'msg', errorOutput: true, outputs: 2, wires: [['stopped'], ['failures']] };
+    await helper.load(NODES, flow(sandbox.url, [stopper, { id: 'failures', type: 'helper', z: 'f1' }]), credentials);
+    const unknown = `${'0x'.padEnd(66, '1')}-${'3'.repeat(64)}`;
+    const result = await sendAndWait('stop2', { jobId: unknown, topic: 't' }, ['failures', 'caught', 'stopped']);
+    assert.ok(result.failures, 'the error output got the message');
+    const error = result.failures.error as { code: string; message: string; cause: { jobId: string } };
+    assert.equal(error.code, 'NOT_FOUND');
+    assert.match(error.message, /^OceanError: Job 0x1+-3+ is not known/);
+    assert.equal(error.cause.jobId, unknown);
+    assert.equal(result.failures.topic, 't');
+  });
+
   it('a job followed across a Node-RED restart still delivers its result', async function () {
     const slowSum = `setTimeout(() => {${SUM}}, 1500);`;
     const nodes = flow(sandbox.url, [], { algorithmCode: slowSum });
@@ -214,5 +229,48 @@ describe('compute nodes in a flow (Ocean Node sandbox)', function () {
     const afterClose = polls();
     await new Promise((r) => setTimeout(r, 600));
     assert.equal(polls(), afterClose, 'no status request after the flow closed');
+  });
+});
+
+describe('compute nodes: a paid job on published assets (local chain)', function () {
+  this.timeout(60_000);
+  let setup: ChainSandbox;
+  let userDir: string;
+
+  before(async function () {
+    const chain = await sharedChain();
+    setup = await startChainSandbox('ocean-node', chain, { rateLimitPerMinute: 0 });
+    userDir = await mkdtemp(join(tmpdir(), 'ocean-c2d-paid-'));
+    helper.settings({ userDir, oceanC2dMinPollInterval: 0.1 } as Parameters<typeof helper.settings>[0]);
+  });
+
+  after(async function () {
+    await helper.unload();
+    await setup.sandbox.close();
+    await rm(userDir, { recursive: true, force: true });
+  });
+
+  it('start (paid, dataset and algorithm DIDs) → status (follow) → result: the statistics', async function () {
+    const chain = await sharedChain();
+    const wallet = await fundedWallet(chain, { ocean: 20, datatokens: { [chain.assets.dataset.datatokenAddress]: 1, [chain.assets.statistics.datatokenAddress]: 1 } });
+    const nodes = flow(setup.sandbox.url, [], {
+      environment: 'paid',
+      dataset: setup.assets.dataset,
+      datasetType: 'str',
+      algorithm: setup.assets.statistics,
+      algorithmType: 'str',
+      algorithmCode: '',
+      algocustomdata: '',
+      tier: 'paid',
+      maxJobDuration: '60',
+      maxJobDurationType: 'num',
+    }).map((n) => (n.id === 'cfg' ? { ...n, chainId: String(chain.chainId), rpcUrl: chain.rpcUrl } : n));
+    await helper.load(NODES, nodes, { cfg: { privateKey: wallet.privateKey } });
+    const out = nextMessage('out', 30_000);
+    helper.getNode('start').receive({});
+    const stats = (await out).payload as { sensors: Record<string, { count: number }> };
+    assert.equal(stats.sensors['humidity-1']?.count, 24);
+    const job = setup.sandbox.context.jobs.running();
+    assert.equal(job.length, 0);
   });
 });

@@ -1,3 +1,4 @@
+import type { Node, NodeMessage } from 'node-red';
 import { OceanError, isOceanError, type OceanErrorInfo } from '../../ocean';
 
 /**
@@ -22,4 +23,40 @@ export function toNodeError(error: unknown): NodeError {
   if (isOceanError(error)) return new NodeError(error.info());
   const message = error instanceof Error ? error.message : String(error);
   return new NodeError(new OceanError('INVALID_INPUT', message).info());
+}
+
+/** What a node with an error output puts on `msg.error` (the Catch node's shape, plus the typed details). */
+export function errorForMessage(error: unknown): Record<string, unknown> {
+  const nodeError = toNodeError(error);
+  return { message: `${nodeError.name}: ${nodeError.message}`, code: nodeError.code, cause: nodeError.cause };
+}
+
+type Send = (msg: NodeMessage | Array<NodeMessage | null>) => void;
+
+/**
+ * Reports a failed message: to Catch nodes by default, or — when the user chose an error
+ * output — as the message on the node's last output, with `msg.error` set.
+ */
+export function reportFailure(node: { errorOutput?: boolean; outputCount: number }, msg: NodeMessage, error: unknown, send: Send, done: (err?: Error) => void): void {
+  if (!node.errorOutput) {
+    done(toNodeError(error));
+    return;
+  }
+  (msg as NodeMessage & { error?: unknown }).error = errorForMessage(error);
+  const ports: Array<NodeMessage | null> = Array.from({ length: node.outputCount }, () => null);
+  ports[node.outputCount - 1] = msg;
+  send(ports);
+  done();
+}
+
+/** The same for a failure outside a message's handling (a followed job that timed out, say). */
+export function reportLater(node: Node, failures: { errorOutput?: boolean; outputCount: number }, msg: NodeMessage, error: unknown): void {
+  if (!failures.errorOutput) {
+    node.error(toNodeError(error), msg);
+    return;
+  }
+  (msg as NodeMessage & { error?: unknown }).error = errorForMessage(error);
+  const ports: Array<NodeMessage | null> = Array.from({ length: failures.outputCount }, () => null);
+  ports[failures.outputCount - 1] = msg;
+  node.send(ports);
 }
