@@ -96,6 +96,8 @@ async function launch(port: number, chainId: number): Promise<AnvilChain> {
 }
 
 async function stop(child: ChildProcess, ended: Promise<string>): Promise<void> {
+  // Hold the process open until anvil is gone: an unreferenced child would let a script end mid-close.
+  child.ref();
   child.kill('SIGTERM');
   // Unreferenced timers: a bound that never keeps the process alive by itself.
   const exited = await Promise.race([ended.then(() => true), sleep(5_000, false, { ref: false })]);
