@@ -1,9 +1,8 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import type { ComputeJob, OceanClient, StartJobRequest } from '../ocean';
 import { isAssetInput } from '../ocean/job-request';
-import { OceanError } from '../ocean/errors';
 import { configNodeFor, type OceanConfigNode } from './lib/config-node';
-import { Follower } from './lib/follower';
+import { Follower, followTimeout } from './lib/follower';
 import { InFlight } from './lib/in-flight';
 import { jobMessage } from './lib/job-message';
 import { reportFailure, reportLater } from './lib/node-error';
@@ -57,7 +56,7 @@ export = function register(RED: NodeAPI): void {
           );
         },
         timeout: (followed, last, msg) => {
-          const error = new OceanError('TIMEOUT', `Job ${followed.jobId} did not end within ${Math.round((followed.timeoutMs ?? 0) / 1000)} s; it was not stopped`, { jobId: followed.jobId });
+          const error = followTimeout(followed, last);
           status.failed(this, error);
           reportLater(this, failures, last ? jobMessage(msg, last, client) : msg, error);
         },

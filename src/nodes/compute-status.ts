@@ -1,8 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import type { ComputeJob, OceanClient } from '../ocean';
-import { OceanError } from '../ocean/errors';
 import { configNodeFor, type OceanConfigNode } from './lib/config-node';
-import { Follower } from './lib/follower';
+import { Follower, followTimeout } from './lib/follower';
 import { InFlight } from './lib/in-flight';
 import { jobDid, readJobId } from './lib/job-id';
 import { jobMessage } from './lib/job-message';
@@ -62,7 +61,7 @@ export = function register(RED: NodeAPI): void {
         },
         timeout: (followed, last, msg) => {
           lastSent.delete(followed.jobId);
-          const error = new OceanError('TIMEOUT', `Job ${followed.jobId} did not end within ${Math.round((followed.timeoutMs ?? 0) / 1000)} s (last status: ${last ? `${last.status} ${last.statusText.trim()}` : 'never seen'}); it was not stopped`, { jobId: followed.jobId });
+          const error = followTimeout(followed, last);
           status.failed(this, error);
           this.error(toNodeError(error), withLast(msg, last, client));
         },

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { addSampleAssets, datasetAsset, DEFAULT_ENVIRONMENTS, NODE_CONTAINER, startSandbox, type SampleAssets, type Sandbox } from '../../sandbox';
-import { OceanClient, OceanError, type StartJobRequest } from '../../src/ocean';
+import { OceanClient, type StartJobRequest } from '../../src/ocean';
 import { testAccount } from '../helpers/accounts';
+import { failure } from '../helpers/failure';
 import { waitForJob } from '../helpers/jobs';
 
 const consumer = testAccount(4);
@@ -10,15 +11,6 @@ const other = testAccount(7);
 const tx = (): string => `0x${randomBytes(32).toString('hex')}`;
 const RAW = { meta: { container: NODE_CONTAINER, rawcode: 'console.log(1)' } };
 
-async function failure(promise: Promise<unknown>): Promise<OceanError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof OceanError, `expected an OceanError, got ${String(error)}`);
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('C2D client errors against the Ocean Node sandbox', function () {
   let sandbox: Sandbox;

@@ -2,20 +2,12 @@ import assert from 'node:assert/strict';
 import { Contract, JsonRpcProvider, parseEther, type Wallet } from 'ethers';
 import { datasetAsset, startChainSandbox, type ChainSandbox, type SandboxDialect } from '../../sandbox';
 import { connectWallet, escrowFunds, startAnvil, tokenBalance, type BootstrappedChain } from '../../sandbox/chain';
-import { OceanClient, OceanError, readTarFiles, readLimited, type StartJobRequest } from '../../src/ocean';
+import { OceanClient, readTarFiles, readLimited, type StartJobRequest } from '../../src/ocean';
 import { sharedChain } from '../helpers/chain';
+import { failure } from '../helpers/failure';
 import { fundedWallet } from '../helpers/funded-wallet';
 import { waitForJob } from '../helpers/jobs';
 
-async function failure(promise: Promise<unknown>): Promise<OceanError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof OceanError, `expected an OceanError, got ${String(error)}`);
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 interface Stats {
   sensors: Record<string, { count: number }>;

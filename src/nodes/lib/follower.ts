@@ -1,5 +1,6 @@
 import type { Node, NodeMessage } from 'node-red';
 import type { ComputeJob } from '../../ocean';
+import { OceanError } from '../../ocean/errors';
 import type { FollowedJob, JobTracker } from '../../tracker';
 import { snapshotMessage } from './snapshot';
 
@@ -57,4 +58,12 @@ export class Follower {
     this.tracker.on(event as 'idle', listener as () => void);
     this.listeners.push([event, listener]);
   }
+}
+
+/** The error of a followed job that did not end in time; the job itself keeps running. */
+export function followTimeout(followed: FollowedJob, last: ComputeJob | undefined): OceanError {
+  const seen = last ? `${last.status} ${last.statusText.trim()}` : 'never seen';
+  return new OceanError('TIMEOUT', `Job ${followed.jobId} did not end within ${Math.round((followed.timeoutMs ?? 0) / 1000)} s (last status: ${seen}); it was not stopped`, {
+    jobId: followed.jobId,
+  });
 }
