@@ -6,7 +6,7 @@ import { OceanClient, readTarFiles, readLimited, type StartJobRequest } from '..
 import { sharedChain } from '../helpers/chain';
 import { failure } from '../helpers/failure';
 import { fundedWallet } from '../helpers/funded-wallet';
-import { waitForJob } from '../helpers/jobs';
+import { waitForJob, waitUntil } from '../helpers/jobs';
 
 
 interface Stats {
@@ -63,7 +63,9 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
       const text = output.filename.endsWith('.tar') ? (await readTarFiles(stream)).find((f) => f.name === 'stats.json')!.data.toString() : (await readLimited(stream, 1e6, 'stats')).toString();
       assert.equal((JSON.parse(text) as Stats).sensors['temp-1']?.count, 24);
       if (dialect === 'ocean-node') {
-        assert.equal(done.status, 70, 'the escrow payment was claimed');
+        // 71 "Job settling" ends the job; the node's claim of the escrow lock then moves it to 70.
+        const settled = await waitUntil(client, job.jobId, (j) => j.status === 70, 200);
+        assert.equal(settled.status, 70, 'the escrow payment was claimed');
         const escrowed = await escrowFunds(provider, chain.contracts.escrow, wallet.address, chain.contracts.oceanToken, chain.accounts.provider.address);
         assert.equal(escrowed.locked, 0n);
         assert.ok((await balance(chain.contracts.oceanToken, wallet)) < oceanBefore, 'OCEAN went into the escrow');
