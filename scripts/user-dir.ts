@@ -42,6 +42,8 @@ export function runtimeSettings(dir: string, options: Pick<UserDirOptions, 'uiPo
     credentialSecret: 'ocean-c2d-local-demo',
     logging: { console: { level: 'info', metrics: false, audit: false } },
     editorTheme: { tours: false },
+    // Offline demo: never ask to send telemetry or check for updates.
+    telemetry: { enabled: false, updateNotification: false },
     ...(options.minPollInterval ? { oceanC2dMinPollInterval: options.minPollInterval } : {}),
   };
 }
