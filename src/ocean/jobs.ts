@@ -12,6 +12,8 @@ export interface ResultFile {
   /** The type as the server names it. */
   type: string;
   kind: ResultKind;
+  /** A tar of the algorithm's output folder (Ocean Node's outputs.tar), to unpack into its files. */
+  archive: boolean;
 }
 
 /** One job, the same shape for both backends; `raw` keeps the server's object. */
@@ -62,12 +64,15 @@ function parseResults(value: unknown): ResultFile[] {
   if (!Array.isArray(value)) return [];
   return value.filter(isRecord).map((entry, position) => {
     const type = typeof entry.type === 'string' ? entry.type : 'output';
+    const filename = typeof entry.filename === 'string' ? entry.filename : `result-${position}`;
+    const kind = resultKind(type);
     return {
       index: lenientNumber(entry.index) ?? position,
-      filename: typeof entry.filename === 'string' ? entry.filename : `result-${position}`,
+      filename,
       filesize: lenientNumber(entry.filesize),
       type,
-      kind: resultKind(type),
+      kind,
+      archive: kind === 'output' && filename.toLowerCase().endsWith('.tar'),
     };
   });
 }

@@ -64,7 +64,7 @@ describe('JobTracker: polling', function () {
     fake.beforeAnswer = (call) => {
       if (call === 2) fake.set(job('a', 40));
       if (call === 4) fake.set(job('a', 40, { statusText: 'Running algorithm, 50%' }));
-      if (call === 5) fake.set(job('a', 70, { results: [{ index: 0, filename: 'outputs.tar', type: 'output', kind: 'output' }] }));
+      if (call === 5) fake.set(job('a', 70, { results: [{ index: 0, filename: 'outputs.tar', type: 'output', kind: 'output', archive: true }] }));
     };
     const tracker = make();
     const log = recordEvents(tracker);

@@ -39,7 +39,7 @@ export async function deliverResults(client: OceanClient, jobId: string, files: 
   for (const file of files) {
     if (file.filesize !== undefined && total + file.filesize > options.maxBytes) throw tooLarge(file, options.maxBytes);
     const { stream } = await client.openResult(jobId, file.index, { file });
-    if (options.unpack && isTar(file)) {
+    if (options.unpack && file.archive) {
       for (const entry of await readTarFiles(stream, { maxEntries: 10_000, maxTotalBytes: options.maxBytes - total })) {
         total += entry.size;
         delivered.push({ name: entry.name, kind: file.kind, index: file.index, size: entry.size, payload: shape(entry.data, entry.name, file.kind, options.format) });
@@ -52,10 +52,6 @@ export async function deliverResults(client: OceanClient, jobId: string, files: 
     delivered.push({ name: file.filename, kind: file.kind, index: file.index, size: data.length, payload: shape(data, file.filename, file.kind, options.format) });
   }
   return delivered;
-}
-
-function isTar(file: ResultFile): boolean {
-  return file.kind === 'output' && file.filename.endsWith('.tar');
 }
 
 function shape(data: Buffer, name: string, kind: string, format: ResultFormat): unknown {
@@ -87,7 +83,7 @@ async function writeResults(client: OceanClient, jobId: string, files: ResultFil
   const written: DeliveredFile[] = [];
   for (const file of files) {
     const { stream } = await client.openResult(jobId, file.index, { file });
-    if (options.unpack && isTar(file)) {
+    if (options.unpack && file.archive) {
       for (const entry of await extractTarFiles(stream, target)) written.push({ name: entry.name, kind: file.kind, index: file.index, size: entry.size, path: entry.path });
       continue;
     }
