@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Contract, JsonRpcProvider, parseEther, type Wallet } from 'ethers';
 import { datasetAsset, startChainSandbox, type ChainSandbox, type SandboxDialect } from '../../sandbox';
 import { connectWallet, escrowFunds, startAnvil, tokenBalance, type BootstrappedChain } from '../../sandbox/chain';
-import { OceanClient, readTarFiles, readLimited, type StartJobRequest } from '../../src/ocean';
+import { OceanClient, readTarFiles, readLimited, type OceanError, type StartJobRequest } from '../../src/ocean';
 import { sharedChain } from '../helpers/chain';
 import { failure } from '../helpers/failure';
 import { fundedWallet } from '../helpers/funded-wallet';
@@ -164,6 +164,28 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
       const job = await client.startJob(paidJob({ datasets: [{ did: setup.assets.dataset, transferTxId: paid[0]!.transferTxId }] }));
       await waitForJob(client, job.jobId, 200);
       assert.equal(await balance(dt('dataset'), wallet), 0n, 'still only one dataset datatoken spent');
+      client.close();
+    });
+
+    it('a receipt that does not come in time: TIMEOUT with the transaction hash, which a retry reuses', async function () {
+      const wallet = await fundedWallet(chain, { ocean: 50, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+      const client = clientFor(wallet, { payment: { receiptTimeoutMs: 500 } });
+      await provider.send('evm_setAutomine', [false]);
+      let error: OceanError;
+      try {
+        error = await failure(client.startJob(paidJob()));
+      } finally {
+        await provider.send('evm_setAutomine', [true]);
+        await provider.send('evm_mine', []);
+      }
+      assert.equal(error.code, 'TIMEOUT');
+      const txHash = String(error.details?.txHash);
+      assert.match(error.message, new RegExp(`transaction ${txHash} was not mined within 500 ms; it may still be mined, check it before paying again$`));
+      const receipt = await provider.getTransactionReceipt(txHash);
+      assert.equal(receipt?.status, 1, 'the order was mined afterwards');
+      const job = await client.startJob(paidJob({ datasets: [{ did: setup.assets.dataset, transferTxId: txHash }] }));
+      await waitForJob(client, job.jobId, 200);
+      assert.equal(await balance(dt('dataset'), wallet), 0n, 'one dataset datatoken spent in all');
       client.close();
     });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addSampleAssets, DEFAULT_ENVIRONMENTS, SENSOR_READINGS_CSV, STATISTICS_ALGORITHM, startChainSandbox, startSandbox, type ChainSandbox, type SampleAssets, type Sandbox } from '../../sandbox';
@@ -134,6 +134,27 @@ describe('compute nodes in a flow (Ocean Node sandbox)', function () {
     assert.match(String(started.environment), /^0x[0-9a-f]{64}-0x/, 'c2d-envs chose the environment');
     const job = sandbox.context.jobs.get(String(started.jobId).split('-').pop() ?? '');
     assert.equal(job?.maxJobDuration, 30);
+  });
+
+  it('takes compute-status and compute-result options from the message too', async function () {
+    await helper.load(NODES, flow(sandbox.url, [], {}), credentials);
+    const { out } = await sendAndWait('start', {}, ['out'], 15_000);
+    const jobId = String(out!.jobId);
+    // compute-status is set to follow; msg.follow=false asks for the status once, on the first
+    // output, which the flow wires to compute-result and on to "out".
+    const once = await sendAndWait('status', { jobId, follow: false }, ['out', 'changes'], 5000);
+    assert.deepEqual(once.out?.payload, { sum: 42 });
+    // compute-result is set to the output as JSON; the message asks for the algorithm log as text.
+    const log = await sendAndWait('result', { jobId, result: 'algorithmLog', format: 'text' }, ['out', 'caught']);
+    assert.equal(log.out?.payload, 'adding 2 40\n');
+    const small = await sendAndWait('result', { jobId, result: 'output', maxBytes: 5 }, ['out', 'caught']);
+    assert.equal(small.caught?.error?.code, 'RESULT_TOO_LARGE');
+    const files = await sendAndWait('result', { jobId, format: 'file', folder: userDir }, ['out', 'caught']);
+    const written = files.out?.files as Array<{ name: string; path: string }>;
+    assert.deepEqual(written.map((f) => f.name), ['sum.json']);
+    assert.equal(JSON.parse(await readFile(written[0]!.path, 'utf8')).sum, 42);
+    const index = await sendAndWait('result', { jobId, result: 0, format: 'text' }, ['out', 'caught']);
+    assert.match(String(index.out?.payload), /Pulling from/, 'result 0 is the image log');
   });
 
   it('runs a published algorithm on a published dataset, service ids found in the DDOs', async function () {
