@@ -22,7 +22,7 @@ export = function register(RED: NodeAPI): void {
     this.on('input', async (msg: NodeMessageInFlow, send, done) => {
       try {
         const client = configNodeFor(RED, def.server).getClient();
-        const mode = await readMode(RED, this, msg, { value: def.mode, type: def.modeType });
+        const mode = await readMode(RED, this, msg, def);
         const constraints: EnvironmentConstraints = await readConstraints(RED, this, msg, def);
         status.working(this, RED._('c2d-envs.status.requesting'));
         const output = msg as NodeMessageInFlow & { ocean?: Record<string, unknown> };

@@ -88,9 +88,9 @@ export = function register(RED: NodeAPI): void {
         const out = jobMessage(msg, job, client, { environment: request.environment, ...(did ? { did } : {}) });
         if (follow) {
           const timeout = (await readOption(RED, this, msg, def, { field: 'followTimeout', msg: 'followTimeout', parse: parse.number })) ?? DEFAULT_TIMEOUT_SECONDS;
-          followerFor(config).follow(job, out, { did, timeoutMs: timeout * 1000 });
-          status.waiting(this, RED._('compute-start.status.following', { count: followerFor(config).count() }));
-          inFlight.succeeded(RED._('compute-start.status.following', { count: followerFor(config).count() }));
+          const following = followerFor(config);
+          following.follow(job, out, { did, timeoutMs: timeout * 1000 });
+          inFlight.succeeded(RED._('compute-start.status.following', { count: following.count() }));
         } else {
           inFlight.succeeded(RED._('compute-start.status.started'));
           send(out);

@@ -18,6 +18,11 @@ export interface UrlDatasetInput {
 
 export type DatasetInput = AssetInput | UrlDatasetInput;
 
+/** A dataset Ocean Node downloads from a URL (a `fileObject` of type "url"). */
+export function urlDataset(url: string, method = 'get'): UrlDatasetInput {
+  return { fileObject: { type: 'url', url, method } };
+}
+
 export interface AlgorithmContainer {
   entrypoint: string;
   image: string;

@@ -1,9 +1,8 @@
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import { invalidInput, describeValue } from '../../ocean/errors';
 import type { EnvironmentConstraints } from '../../ocean';
-import { lenientNumber } from '../../ocean/environments';
 import { isRecord } from '../../ocean/server-message';
-import { evaluateTypedInput, type TypedValue } from './typed-input';
+import { parse, readOption } from './options';
 
 /** The constraint TypedInputs as the editor saves them (value + type for each). */
 export interface ConstraintFields {
@@ -28,12 +27,8 @@ export interface ConstraintFields {
 export type EnvironmentsMode = 'list' | 'pick';
 
 /** `msg.mode` wins over the node's setting; the default lists. */
-export async function readMode(RED: NodeAPI, node: Node, msg: NodeMessage, field: TypedValue): Promise<EnvironmentsMode> {
-  const override = (msg as { mode?: unknown }).mode;
-  const value = override !== undefined ? override : await evaluateTypedInput(RED, node, msg, field);
-  if (value === undefined || value === 'list') return 'list';
-  if (value === 'pick') return 'pick';
-  throw invalidInput(override !== undefined ? 'msg.mode' : 'mode', '"list" or "pick"', value);
+export async function readMode(RED: NodeAPI, node: Node, msg: NodeMessage, config: { mode?: string; modeType?: string }): Promise<EnvironmentsMode> {
+  return (await readOption(RED, node, msg, config, { field: 'mode', msg: 'mode', parse: parse.oneOf(['list', 'pick'] as const) })) ?? 'list';
 }
 
 type NumericKey = 'minCpu' | 'minRam' | 'minDisk' | 'minGpu' | 'maxPricePerMinute';
@@ -56,14 +51,10 @@ export async function readConstraints(
   msg: NodeMessage,
   fields: ConstraintFields,
 ): Promise<EnvironmentConstraints> {
-  const read = (field: keyof ConstraintFields & string): Promise<unknown> =>
-    evaluateTypedInput(RED, node, msg, {
-      value: fields[field],
-      type: fields[`${field}Type` as keyof ConstraintFields],
-    });
+  const read = (field: keyof ConstraintFields & string): Promise<unknown> => readOption(RED, node, msg, fields, { field, parse: (value) => value });
   const constraints: EnvironmentConstraints = {};
   constraints.free = toTier(await read('tier'), 'tier');
-  for (const { key, field } of NUMERIC_FIELDS) constraints[key] = toNumber(await read(field), field);
+  for (const { key, field } of NUMERIC_FIELDS) constraints[key] = parse.number(await read(field), field);
   constraints.feeToken = toAddress(await read('feeToken'), 'feeToken');
   constraints.needCapacity = toBoolean(await read('needCapacity'), 'needCapacity');
 
@@ -72,7 +63,7 @@ export async function readConstraints(
     if (!isRecord(override)) throw invalidInput('msg.constraints', 'an object such as {"free": true, "minCpu": 2}', override);
     if ('free' in override) constraints.free = toTier(override.free, 'msg.constraints.free');
     for (const { key } of NUMERIC_FIELDS) {
-      if (key in override) constraints[key] = toNumber(override[key], `msg.constraints.${key}`);
+      if (key in override) constraints[key] = parse.number(override[key], `msg.constraints.${key}`);
     }
     if ('feeToken' in override) constraints.feeToken = toAddress(override.feeToken, 'msg.constraints.feeToken');
     if ('needCapacity' in override) constraints.needCapacity = toBoolean(override.needCapacity, 'msg.constraints.needCapacity');
@@ -85,13 +76,6 @@ function toTier(value: unknown, field: string): boolean | undefined {
   if (value === true || value === 'free') return true;
   if (value === false || value === 'paid') return false;
   throw invalidInput(field, '"any", "free", "paid" or a boolean', value);
-}
-
-function toNumber(value: unknown, field: string): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const parsed = lenientNumber(value);
-  if (parsed === undefined || parsed < 0) throw invalidInput(field, 'a number of 0 or more', value);
-  return parsed;
 }
 
 function toAddress(value: unknown, field: string): string | undefined {

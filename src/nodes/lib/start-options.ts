@@ -1,5 +1,6 @@
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import type { AlgorithmContainer, AlgorithmInput, DatasetInput, StartJobRequest } from '../../ocean';
+import { urlDataset } from '../../ocean/job-request';
 import { invalidInput } from '../../ocean/errors';
 import { isRecord } from '../../ocean/server-message';
 import { CONTAINER_PRESETS } from './containers';
@@ -87,10 +88,10 @@ function toDataset(value: unknown, name: string, serviceId: string | undefined, 
   const withUserdata = <T extends object>(input: T): T => (userdata && !('userdata' in input) ? { ...input, userdata } : input);
   if (typeof value === 'string') {
     if (/^did:op/.test(value)) return withUserdata({ did: value, ...(serviceId ? { serviceId } : {}) });
-    if (/^https?:\/\//.test(value)) return withUserdata({ fileObject: { type: 'url' as const, url: value, method: 'get' } });
+    if (/^https?:\/\//.test(value)) return withUserdata(urlDataset(value));
   }
   if (isRecord(value)) {
-    if (typeof value.url === 'string') return withUserdata({ fileObject: { type: 'url' as const, url: value.url, method: typeof value.method === 'string' ? value.method : 'get' } });
+    if (typeof value.url === 'string') return withUserdata(urlDataset(value.url, typeof value.method === 'string' ? value.method : undefined));
     if ('did' in value || 'fileObject' in value) return withUserdata(value as unknown as DatasetInput);
   }
   throw invalidInput(name, 'a DID ("did:op:…"), a URL ("http://…"), or an object {did, serviceId} / {url}', value);
@@ -101,7 +102,7 @@ async function readAlgorithm(
   config: StartConfig,
 ): Promise<AlgorithmInput> {
   const code = await read('algorithmCode', 'algorithmCode', parse.string);
-  const given = await read('algorithm', 'algorithm', (value, name) => (value === undefined || value === '' ? undefined : value === null ? undefined : isRecord(value) || typeof value === 'string' ? value : parse.object(value, name)));
+  const given = await read('algorithm', 'algorithm', algorithmValue);
   const serviceId = await read('algorithmService', 'algorithmServiceId', parse.string);
   if (typeof given === 'string') {
     if (!/^did:op/.test(given)) throw invalidInput('algorithm', 'a DID ("did:op:…") or an object {did, serviceId} / {meta}', given);
@@ -114,6 +115,12 @@ async function readAlgorithm(
   }
   if (code) return { meta: { container: containerOf(config), rawcode: code } };
   throw invalidInput('algorithm', 'a published algorithm (DID) or code to run', undefined, { hideValue: true });
+}
+
+/** A DID string or an object as given; anything else is refused by the object parser. */
+function algorithmValue(value: unknown, name: string): string | Record<string, unknown> | undefined {
+  if (typeof value === 'string') return value === '' ? undefined : value;
+  return parse.object(value, name);
 }
 
 /** A preset's container, or the image, tag and entrypoint typed in for "custom"; the checksum applies to both. */
