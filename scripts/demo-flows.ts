@@ -37,7 +37,7 @@ function connection(node: FlowNode, pollInterval: string): FlowNode {
     providerUrl: '${OCEAN_PROVIDER_URL}',
     aquariusUrl: '${OCEAN_AQUARIUS_URL}',
     chainId: '${OCEAN_CHAIN_ID}',
-    rpcUrl: '${OCEAN_RPC_URL}',
+    escrowAddress: '${OCEAN_ESCROW_ADDRESS}',
     pollInterval,
   };
 }
@@ -57,5 +57,5 @@ function withDidVariables(node: FlowNode): FlowNode {
 }
 
 export function demoCredentials(): Record<string, Record<string, string>> {
-  return { [CONNECTION_ID]: { privateKey: '${OCEAN_PRIVATE_KEY}' } };
+  return { [CONNECTION_ID]: { privateKey: '${OCEAN_PRIVATE_KEY}', rpcEndpoint: '${OCEAN_RPC_URL}' } };
 }

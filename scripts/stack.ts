@@ -30,6 +30,8 @@ export function externalStack(env: NodeJS.ProcessEnv): Stack | undefined {
     OCEAN_CHAIN_ID: env.OCEAN_CHAIN_ID ?? '8996',
     OCEAN_RPC_URL: env.OCEAN_RPC_URL ?? '',
     OCEAN_PRIVATE_KEY: env.OCEAN_PRIVATE_KEY ?? '',
+    // Blank: Ocean's own Escrow deployment for the chain.
+    OCEAN_ESCROW_ADDRESS: env.OCEAN_ESCROW_ADDRESS ?? '',
   };
   return {
     env: vars,
@@ -53,6 +55,7 @@ export async function startLocalStack(options: StackOptions): Promise<Stack> {
     OCEAN_AQUARIUS_URL: '',
     OCEAN_CHAIN_ID: String(chain.chainId),
     OCEAN_RPC_URL: chain.rpcUrl,
+    OCEAN_ESCROW_ADDRESS: chain.contracts.escrow,
     // A public anvil test key (account #1): it holds the sample datatokens and OCEAN, nothing real.
     OCEAN_PRIVATE_KEY: chain.accounts.consumer.privateKey,
     OCEAN_DATASET_DID: did(chain.assets.dataset),

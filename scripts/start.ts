@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { stackFromEnvironment } from './stack';
-import { prepareUserDir } from './user-dir';
+import { editorLogin, prepareUserDir } from './user-dir';
 
 const USER_DIR = join(__dirname, '..', '.node-red-data');
 const EDITOR_PORT = Number(process.env.NODE_RED_PORT ?? 1880);
@@ -17,12 +17,15 @@ const EDITOR_PORT = Number(process.env.NODE_RED_PORT ?? 1880);
 async function main(): Promise<void> {
   const stack = await stackFromEnvironment(process.env, { sandboxPort: 8030, anvilPort: 8545 });
   const local = !process.env.OCEAN_PROVIDER_URL;
+  // A real backend means a funded key behind the editor: it asks for a login then.
+  const login = !local || process.env.NODE_RED_PASSWORD ? editorLogin(USER_DIR, process.env) : undefined;
   prepareUserDir(USER_DIR, {
     uiPort: EDITOR_PORT,
     replaceFlows: process.argv.includes('--reset'),
     forgetJobs: local,
     pollInterval: '5',
     minPollInterval: local ? 1 : undefined,
+    login,
   });
   const env = { ...process.env, ...stack.env };
   const nodeRed = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', USER_DIR, '--settings', join(USER_DIR, 'settings.js')], {
@@ -31,6 +34,11 @@ async function main(): Promise<void> {
   });
   for (const line of stack.describe()) process.stdout.write(`${line}\n`);
   process.stdout.write(`Node-RED with @ocean-c2d/node-red and the example flows: http://127.0.0.1:${EDITOR_PORT}/\n`);
+  if (login?.newPassword) {
+    process.stdout.write(`Editor login: ${login.username} / ${login.newPassword} (shown this once; set NODE_RED_PASSWORD to choose your own, or delete .node-red-data/.ocean-c2d-login.json for a new one)\n`);
+  } else if (login) {
+    process.stdout.write(`Editor login: ${login.username}, with ${process.env.NODE_RED_PASSWORD ? 'NODE_RED_PASSWORD' : 'the password shown when it was generated'}\n`);
+  }
   process.stdout.write('Open the "Free compute on sensor readings" tab and click its inject button; the result shows in the debug sidebar. Ctrl-C stops everything.\n');
 
   let stopping = false;

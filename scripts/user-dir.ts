@@ -1,9 +1,15 @@
 /** A Node-RED user directory for the demo: this package linked in, settings, and the example flows. */
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { hashSync } from 'bcryptjs';
 import { demoCredentials, demoFlows } from './demo-flows';
 
 const ROOT = join(__dirname, '..');
+/** The credential secret npm start used before 0.2: public, so it protected nothing. */
+const OLD_FIXED_SECRET = 'ocean-c2d-local-demo';
+const LOGIN_FILE = '.ocean-c2d-login.json';
+const ADMIN = 'admin';
 
 export interface UserDirOptions {
   uiPort: number;
@@ -14,6 +20,16 @@ export interface UserDirOptions {
   pollInterval: string;
   /** Lowest poll interval allowed, in seconds (the sandbox has no rate limit to respect). */
   minPollInterval?: number;
+  /** The editor asks for a login (a real backend and a funded key are behind it). */
+  login?: Login;
+}
+
+export interface Login {
+  username: string;
+  /** bcrypt hash, as Node-RED's adminAuth takes it. */
+  hash: string;
+  /** Set only on the run that generated the password: the one time it is shown. */
+  newPassword?: string;
 }
 
 export function prepareUserDir(dir: string, options: UserDirOptions): void {
@@ -28,22 +44,75 @@ export function prepareUserDir(dir: string, options: UserDirOptions): void {
   const flows = join(dir, 'flows.json');
   if (options.replaceFlows || !existsSync(flows)) {
     writeFileSync(flows, `${JSON.stringify(demoFlows(options.pollInterval), null, 2)}\n`);
-    // Plain on first start; Node-RED encrypts it with credentialSecret when it next saves.
-    writeFileSync(join(dir, 'flows_cred.json'), `${JSON.stringify(demoCredentials(), null, 2)}\n`);
+    // Plain on first start; Node-RED encrypts it with its own random secret when it next saves.
+    writeFileSync(join(dir, 'flows_cred.json'), `${JSON.stringify(demoCredentials(), null, 2)}\n`, { mode: 0o600 });
+  } else {
+    forgetOldFixedSecret(dir);
   }
 }
 
-export function runtimeSettings(dir: string, options: Pick<UserDirOptions, 'uiPort' | 'minPollInterval'>): Record<string, unknown> {
+/**
+ * Node-RED keeps the credentials encrypted with a random secret it generates and stores in the
+ * user directory (`.config.runtime.json`) when settings.js sets none. A directory from before 0.2
+ * has them under the old public secret: they are decrypted once and left plain for Node-RED to
+ * encrypt with its own.
+ */
+function forgetOldFixedSecret(dir: string): void {
+  const credentials = join(dir, 'flows_cred.json');
+  if (!existsSync(credentials) || hasGeneratedSecret(dir)) return;
+  const stored = JSON.parse(readFileSync(credentials, 'utf8')) as { $?: unknown };
+  if (typeof stored.$ !== 'string') return;
+  const key = createHash('sha256').update(OLD_FIXED_SECRET).digest();
+  const decipher = createDecipheriv('aes-256-ctr', key, Buffer.from(stored.$.slice(0, 32), 'hex'));
+  try {
+    const plain = JSON.parse(decipher.update(stored.$.slice(32), 'base64', 'utf8') + decipher.final('utf8')) as unknown;
+    writeFileSync(credentials, `${JSON.stringify(plain, null, 2)}\n`, { mode: 0o600 });
+  } catch {
+    // Not the old secret's: Node-RED reports what it cannot read.
+  }
+}
+
+function hasGeneratedSecret(dir: string): boolean {
+  try {
+    const runtime = JSON.parse(readFileSync(join(dir, '.config.runtime.json'), 'utf8')) as { _credentialSecret?: unknown };
+    return typeof runtime._credentialSecret === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The editor's login: the password from NODE_RED_PASSWORD, else one generated on first use,
+ * kept only as a hash in the user directory and shown once.
+ */
+export function editorLogin(dir: string, env: NodeJS.ProcessEnv): Login {
+  const given = env.NODE_RED_PASSWORD;
+  if (given) return { username: ADMIN, hash: hashSync(given, 10) };
+  const file = join(dir, LOGIN_FILE);
+  try {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<Login>;
+    if (typeof saved.username === 'string' && typeof saved.hash === 'string') return { username: saved.username, hash: saved.hash };
+  } catch {
+    // None yet: make one.
+  }
+  const password = randomBytes(12).toString('base64url');
+  const login: Login = { username: ADMIN, hash: hashSync(password, 10) };
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(login)}\n`, { mode: 0o600 });
+  return { ...login, newPassword: password };
+}
+
+export function runtimeSettings(dir: string, options: Pick<UserDirOptions, 'uiPort' | 'minPollInterval' | 'login'>): Record<string, unknown> {
   return {
     userDir: dir,
     uiHost: '127.0.0.1',
     uiPort: options.uiPort,
     flowFile: 'flows.json',
-    credentialSecret: 'ocean-c2d-local-demo',
     logging: { console: { level: 'info', metrics: false, audit: false } },
     editorTheme: { tours: false },
     // Offline demo: never ask to send telemetry or check for updates.
     telemetry: { enabled: false, updateNotification: false },
+    ...(options.login ? { adminAuth: { type: 'credentials', users: [{ username: options.login.username, password: options.login.hash, permissions: '*' }] } } : {}),
     ...(options.minPollInterval ? { oceanC2dMinPollInterval: options.minPollInterval } : {}),
   };
 }

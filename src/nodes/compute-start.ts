@@ -68,7 +68,7 @@ export = function register(RED: NodeAPI): void {
       return follower;
     };
 
-    // Always listen: a job followed on msg.follow must also be delivered after a restart.
+    // Always listen: a job this node followed must also be delivered after a restart.
     try {
       followerFor(configNodeFor(RED, def.server));
     } catch {
@@ -80,14 +80,14 @@ export = function register(RED: NodeAPI): void {
         const config = configNodeFor(RED, def.server);
         const client = config.getClient();
         const plan = await readStartOptions(RED, this, msg, def);
-        const follow = parse.boolean((msg as { follow?: unknown }).follow, 'msg.follow') ?? def.follow === true;
+        const follow = def.follow === true;
         inFlight.start();
         const request: StartJobRequest = { ...plan.request, environment: await environmentFor(client, plan) };
         const job = await client.startJob(request);
         const did = mainDid(request);
         const out = jobMessage(msg, job, client, { environment: request.environment, ...(did ? { did } : {}) });
         if (follow) {
-          const timeout = (await readOption(RED, this, msg, def, { field: 'followTimeout', msg: 'followTimeout', parse: parse.number })) ?? DEFAULT_TIMEOUT_SECONDS;
+          const timeout = (await readOption(RED, this, msg, def, { field: 'followTimeout', fallback: 'followTimeout', parse: parse.number })) ?? DEFAULT_TIMEOUT_SECONDS;
           const following = followerFor(config);
           following.follow(job, out, { did, timeoutMs: timeout * 1000 });
           inFlight.succeeded(RED._('compute-start.status.following', { count: following.count() }));

@@ -97,7 +97,7 @@ export = function register(RED: NodeAPI): void {
         const jobId = await readJobId(RED, this, msg, def);
         const job = await client.getJob(jobId, { did: jobDid(msg) });
         if (mode === 'follow' && !job.done) {
-          const timeout = (await readOption(RED, this, msg, def, { field: 'timeout', msg: 'followTimeout', parse: parse.number })) ?? DEFAULT_TIMEOUT_SECONDS;
+          const timeout = (await readOption(RED, this, msg, def, { field: 'timeout', fallback: 'followTimeout', parse: parse.number })) ?? DEFAULT_TIMEOUT_SECONDS;
           isNew(job);
           send([null, jobMessage(msg, job, client)]);
           followerFor(config).follow(job, msg, { did: jobDid(msg), timeoutMs: timeout * 1000 });
@@ -125,10 +125,7 @@ export = function register(RED: NodeAPI): void {
 };
 
 async function readMode(RED: NodeAPI, node: Node, msg: NodeMessage, def: ComputeStatusDef): Promise<(typeof MODES)[number]> {
-  const follow = parse.boolean((msg as { follow?: unknown }).follow, 'msg.follow');
-  const mode = (await readOption(RED, node, msg, def, { field: 'mode', parse: parse.oneOf(MODES) })) ?? 'once';
-  if (follow === undefined || mode === 'all') return mode;
-  return follow ? 'follow' : 'once';
+  return (await readOption(RED, node, msg, def, { field: 'mode', fallback: 'mode', parse: parse.oneOf(MODES) })) ?? 'once';
 }
 
 function statusText(job: ComputeJob): string {

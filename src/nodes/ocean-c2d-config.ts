@@ -2,7 +2,9 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeAPI, NodeDef } from 'node-red';
-import { OceanClient, OceanError, isOceanError } from '../ocean';
+import { isAddress } from 'ethers';
+import { OceanClient, OceanError, isOceanError, type EscrowLimits } from '../ocean';
+import { invalidConfig } from '../ocean/errors';
 import { FileTrackerStore, JobTracker } from '../tracker';
 import { CONFIG_NODE_TYPE, type OceanConfigCredentials, type OceanConfigNode } from './lib/config-node';
 
@@ -10,13 +12,43 @@ interface OceanConfigDef extends NodeDef {
   providerUrl: string;
   aquariusUrl: string;
   chainId: string | number;
-  rpcUrl: string;
+  /** Flows from before 0.2 kept the RPC URL here, in the flow file; it now is a credential. */
+  rpcUrl?: string;
   /** Seconds between two status requests of the job tracker. */
   pollInterval?: string | number;
+  /** The chain's Escrow contract; blank: Ocean's deployment for the chain. */
+  escrowAddress?: string;
+  /** Seconds past a paid job's duration its escrow lock may last, for the node's claim (default 3600). */
+  escrowClaimSeconds?: string | number;
+  /** Paid jobs' worth of escrow locks to authorise at once (default 1: exactly what the job needs). */
+  authorizeJobs?: string | number;
 }
 
 const DEFAULT_POLL_SECONDS = 5;
 const MIN_POLL_SECONDS = 2;
+
+/** The connection's escrow fields, checked; every error names its field. */
+function escrowSettings(def: OceanConfigDef): EscrowLimits {
+  const escrow: EscrowLimits = {};
+  const address = String(def.escrowAddress ?? '').trim();
+  if (address) {
+    if (!isAddress(address)) throw invalidConfig('escrowAddress', 'the 0x address of the chain\'s Escrow contract, or nothing', address);
+    escrow.escrowAddress = address;
+  }
+  const claim = wholeNumber(def.escrowClaimSeconds, 'escrowClaimSeconds', 0);
+  if (claim !== undefined) escrow.claimSeconds = claim;
+  const jobs = wholeNumber(def.authorizeJobs, 'authorizeJobs', 1);
+  if (jobs !== undefined) escrow.authorizeJobs = jobs;
+  return escrow;
+}
+
+function wholeNumber(value: unknown, field: string, min: number): number | undefined {
+  const text = String(value ?? '').trim();
+  if (text === '') return undefined;
+  const number = Number(text);
+  if (!Number.isSafeInteger(number) || number < min) throw invalidConfig(field, `a whole number of ${min} or more`, value);
+  return number;
+}
 
 export = function register(RED: NodeAPI): void {
   function OceanC2DConfigNode(this: OceanConfigNode, def: OceanConfigDef): void {
@@ -25,12 +57,15 @@ export = function register(RED: NodeAPI): void {
     let configError: OceanError | undefined;
     try {
       const privateKey = this.credentials?.privateKey;
+      const rpcUrl = this.credentials?.rpcEndpoint || def.rpcUrl;
+      if (!this.credentials?.rpcEndpoint && def.rpcUrl) this.warn(RED._('ocean-c2d-config.errors.rpcInFlow'));
       client = new OceanClient({
         providerUrl: def.providerUrl,
         aquariusUrl: def.aquariusUrl,
         chainId: def.chainId,
-        rpcUrl: def.rpcUrl,
+        rpcUrl,
         privateKey: privateKey ? privateKey : undefined,
+        payment: { escrow: escrowSettings(def) },
       });
     } catch (error) {
       configError = isOceanError(error) ? error : new OceanError('INVALID_CONFIG', String(error));
@@ -79,7 +114,8 @@ export = function register(RED: NodeAPI): void {
   }
 
   RED.nodes.registerType<OceanConfigNode, OceanConfigDef, object, OceanConfigCredentials>(CONFIG_NODE_TYPE, OceanC2DConfigNode, {
-    credentials: { privateKey: { type: 'password' } },
+    // The RPC URL often carries a provider's API key: a credential, so it never leaves in an export.
+    credentials: { privateKey: { type: 'password' }, rpcEndpoint: { type: 'text' } },
   });
 
   // Lets the edit dialog show which wallet a deployed connection uses, without sending the key.

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Wallet } from 'ethers';
 import { Authenticator } from './auth/authenticator';
-import { fillPath, parseRootInfo, type BackendInfo } from './backend';
+import { fillPath, parseRootInfo, providerAddressFor, type BackendInfo } from './backend';
 import { DdoResolver, type Ddo, type DdoService } from './ddo';
 import { dialectFor, type Dialect, type PlainPlan, type SignedPlan } from './dialects';
 import { mismatchReason, pickEnvironment, validateConstraints, type ComputeEnvironment, type EnvironmentConstraints } from './environments';
@@ -204,19 +204,31 @@ export class OceanClient {
     this.chainAccess?.close();
   }
 
-  /** Free Ocean Node jobs pay nothing; paid ones need an escrow, and unpaid published assets need orders. */
+  /**
+   * A free job pays nothing, on either backend: on Ocean Node it uses the free tier; a Provider v2
+   * needs datatoken orders, so a free job there runs only on orders passed in as transferTxId.
+   * Paid Ocean Node jobs need an escrow, and unpaid published assets need orders.
+   */
   private async pay(request: StartJobRequest, checked: CheckedAsset[], dialect: Dialect, consumerAddress: string, options: CallOptions): Promise<StartJobRequest> {
-    const free = dialect.kind === 'ocean-node' && request.free === true;
-    const needsEscrow = dialect.kind === 'ocean-node' && !free;
-    if (free || (!needsEscrow && checked.every((asset) => asset.input.transferTxId))) return request;
+    const unpaid = checked.filter((asset) => !asset.input.transferTxId);
+    if (request.free === true) {
+      if (dialect.kind === 'ocean-node' || unpaid.length === 0) return request;
+      throw new OceanError('PAYMENT_REFUSED', `Nothing was paid: the job is set to free, but a ${dialect.label} needs a datatoken order for ${unpaid.map((a) => a.field).join(', ')}; set the node's tier to paid to order, or pass paid orders as transferTxId`, {
+        details: { field: 'free', unpaid: unpaid.map((a) => a.field) },
+      });
+    }
+    if (dialect.kind !== 'ocean-node' && unpaid.length === 0) return request;
     const environment = (await this.environments(options)).find((env) => env.id === request.environment);
     if (!environment) {
       throw new OceanError('INVALID_INPUT', `environment: ${this.settings.providerUrl} has no compute environment "${request.environment}" on chain ${this.settings.chainId}`, { details: { field: 'environment' } });
     }
+    const { info } = await this.connect(options);
     return payForJob(request, checked, {
       chain: this.chain(),
       dialect,
       consumerAddress,
+      chainId: this.settings.chainId,
+      providerAddress: providerAddressFor(info, this.settings.chainId),
       environment,
       send: (plan) => this.plain(plan, options),
       memory: this.orders,
@@ -299,7 +311,7 @@ export class OceanClient {
     }
   }
 
-  private async endpointRequest(name: string, operation: string, parts: Pick<HttpRequest, 'query' | 'body' | 'headers' | 'idempotent' | 'signal'> & { pathParams?: Record<string, string> }): Promise<HttpRequest> {
+  private async endpointRequest(name: string, operation: string, parts: Pick<HttpRequest, 'query' | 'body' | 'headers' | 'idempotent' | 'signed' | 'signal'> & { pathParams?: Record<string, string> }): Promise<HttpRequest> {
     const { info, dialect } = await this.connect({ signal: parts.signal });
     const endpoint = info.endpoints.get(name);
     if (!endpoint) throw new OceanError('UNSUPPORTED_BACKEND', `Could not ${operation}: the ${dialect.label} at ${this.settings.providerUrl} offers no "${name}" endpoint`);

@@ -38,6 +38,8 @@ export interface ComputeEnvironment {
   feeTokens: string[];
   /** Per fee token, the price per minute of the smallest job the environment accepts. */
   pricePerMinute: Record<string, number>;
+  /** Ocean Node: per fee token, the price of one unit of each resource for one minute. */
+  resourcePrices?: Record<string, Array<{ id: string; price: number }>>;
   resources: ResourceLimits[];
   maxJobDuration?: number;
   minJobDuration?: number;

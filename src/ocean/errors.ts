@@ -26,6 +26,7 @@ export type OceanErrorCode =
   | 'UNSAFE_RESULT'
   | 'INSUFFICIENT_FUNDS'
   | 'PAYMENT_LIMIT'
+  | 'PAYMENT_REFUSED'
   | 'WRONG_CHAIN'
   | 'TRANSACTION_FAILED';
 

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Transform, pipeline, type Readable } from 'node:stream';
 import axios, { type AxiosError, type AxiosInstance, type AxiosResponse, type RawAxiosResponseHeaders } from 'axios';
 import axiosRetry, { exponentialDelay, isNetworkError, retryAfter } from 'axios-retry';
 import { OceanError, type OceanErrorCode } from './errors';
@@ -18,7 +18,12 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Safe to send again: transport failures, 502-504 and short 429 waits are retried. */
   idempotent?: boolean;
+  /** Carries a signature, nonce or auth token: never follows a redirect. */
+  signed?: boolean;
+  /** Deadline for the answer: the whole body for text/JSON, the headers for a stream. */
   timeoutMs?: number;
+  /** Most bytes of a text/JSON answer (default 16 MiB). */
+  maxBytes?: number;
 }
 
 export interface TextResponse {
@@ -39,9 +44,18 @@ export interface HttpClientOptions {
   retries?: number;
   /** Longest wait the transport accepts before a retry; longer 429 waits go back to the caller. */
   maxRetryDelayMs?: number;
+  /** A streamed body (a result) that sends nothing for this long is cut off (default 60 s). */
+  streamIdleMs?: number;
+  /** A streamed body must have arrived whole by then (default 30 min). */
+  streamDeadlineMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+const DEFAULT_STREAM_IDLE_MS = 60_000;
+const DEFAULT_STREAM_DEADLINE_MS = 30 * 60_000;
+/** Redirects an unsigned request follows, on the same origin only. */
+const MAX_REDIRECTS = 3;
 const RETRYABLE_STATUSES = new Set([502, 503, 504]);
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
@@ -56,12 +70,16 @@ export class HttpClient {
   private isClosed = false;
   private readonly timeoutMs: number;
   private readonly retries: number;
+  private readonly streamIdleMs: number;
+  private readonly streamDeadlineMs: number;
 
   constructor(options: HttpClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retries = options.retries ?? 2;
+    this.streamIdleMs = options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS;
+    this.streamDeadlineMs = options.streamDeadlineMs ?? DEFAULT_STREAM_DEADLINE_MS;
     const maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
-    this.instance = axios.create({ maxRedirects: 3, proxy: false });
+    this.instance = axios.create({ proxy: false });
     axiosRetry(this.instance, {
       retries: this.retries,
       retryCondition: (error) => isTransient(error, maxRetryDelayMs),
@@ -117,7 +135,15 @@ export class HttpClient {
     const controller = new AbortController();
     const unlink = followAbort(request.signal, controller);
     this.inFlight.add(controller);
+    const timeoutMs = request.timeoutMs ?? this.timeoutMs;
+    // axios's own timeout only watches for silence; this one bounds the whole exchange.
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
     const release = (): void => {
+      clearTimeout(deadline);
       this.inFlight.delete(controller);
       unlink();
     };
@@ -129,24 +155,72 @@ export class HttpClient {
         params: cleanQuery(request.query),
         data: request.body,
         headers: request.body === undefined ? request.headers : { 'Content-Type': 'application/json', ...request.headers },
-        timeout: request.timeoutMs ?? this.timeoutMs,
+        timeout: timeoutMs,
         signal: controller.signal,
         responseType,
+        maxContentLength: responseType === 'text' ? (request.maxBytes ?? DEFAULT_MAX_BYTES) : -1,
+        maxRedirects: request.signed ? 0 : MAX_REDIRECTS,
+        beforeRedirect: (options: Record<string, unknown>) => refuseOtherOrigins(request, options),
         transformResponse: responseType === 'text' ? [(data: unknown) => data] : undefined,
         'axios-retry': { retries: request.idempotent ? this.retries : 0 },
       });
       if (responseType === 'stream') {
-        // The body is still arriving: keep it cancellable until the stream ends.
+        // The body is still arriving: keep it cancellable and bounded until the stream ends.
         releaseLater = true;
-        (response.data as Readable).once('close', release);
+        clearTimeout(deadline);
+        const watched = watchStream(response.data as Readable, request, this.streamIdleMs, this.streamDeadlineMs);
+        watched.once('close', release);
+        response.data = watched as T;
       }
       return response;
     } catch (error) {
-      throw await toOceanError(error, request, this.timeoutMs);
+      throw await toOceanError(error, request, timeoutMs, timedOut);
     } finally {
       if (!releaseLater) release();
     }
   }
+}
+
+/** Refuses a redirect to another origin; throwing here makes follow-redirects fail the request. */
+function refuseOtherOrigins(request: HttpRequest, options: Record<string, unknown>): void {
+  const target = typeof options.href === 'string' ? options.href : `${String(options.protocol)}//${String(options.host ?? options.hostname)}`;
+  if (originOf(target) !== originOf(request.url)) {
+    throw new OceanError('BAD_RESPONSE', `Could not ${request.operation}: ${describeUrl(request.url)} redirected to ${originOf(target)}, another server, which is not followed`);
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The body of a streamed answer, cut off with a TIMEOUT its reader sees when it stalls or takes
+ * too long. A pass-through, so the reader still decides when data flows.
+ */
+function watchStream(source: Readable, request: HttpRequest, idleMs: number, deadlineMs: number): Readable {
+  const fail = (why: string): void => {
+    watched.destroy(new OceanError('TIMEOUT', `Could not ${request.operation}: the answer from ${describeUrl(request.url)} ${why}`));
+  };
+  const stalled = (): NodeJS.Timeout => setTimeout(() => fail(`sent nothing for ${idleMs} ms`), idleMs);
+  let idle = stalled();
+  const whole = setTimeout(() => fail(`did not arrive whole within ${deadlineMs} ms`), deadlineMs);
+  const watched = new Transform({
+    transform(chunk: Buffer, _encoding, callback): void {
+      clearTimeout(idle);
+      idle = stalled();
+      callback(null, chunk);
+    },
+  });
+  watched.once('close', () => {
+    clearTimeout(idle);
+    clearTimeout(whole);
+  });
+  pipeline(source, watched, () => undefined);
+  return watched;
 }
 
 /** Aborts `controller` when `signal` aborts; returns a function that removes the link. */
@@ -161,6 +235,16 @@ function followAbort(signal: AbortSignal | undefined, controller: AbortControlle
   return () => signal.removeEventListener('abort', onAbort);
 }
 
+/** An OceanError thrown inside the transport (a refused redirect), found along the error's causes. */
+function oceanCause(error: unknown): OceanError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof OceanError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 function isTransient(error: AxiosError, maxRetryDelayMs: number): boolean {
   if (error.code === 'ERR_CANCELED') return false;
   if (!error.response) return isNetworkError(error) || error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
@@ -173,21 +257,32 @@ function isTransient(error: AxiosError, maxRetryDelayMs: number): boolean {
   return false;
 }
 
-async function toOceanError(error: unknown, request: HttpRequest, defaultTimeoutMs: number): Promise<OceanError> {
+async function toOceanError(error: unknown, request: HttpRequest, timeoutMs: number, timedOut: boolean): Promise<OceanError> {
   if (error instanceof OceanError) return error;
+  const cause = oceanCause(error);
+  if (cause) return cause;
   if (!axios.isAxiosError(error)) {
     const message = error instanceof Error ? error.message : String(error);
     return new OceanError('SERVER_ERROR', `Could not ${request.operation}: ${message}`);
   }
   const where = describeUrl(request.url);
+  if (timedOut || (!error.response && (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT'))) {
+    return new OceanError('TIMEOUT', `Could not ${request.operation}: no answer from ${where} within ${timeoutMs} ms`);
+  }
   if (error.code === 'ERR_CANCELED') {
     return new OceanError('ABORTED', `Could not ${request.operation}: the request to ${where} was cancelled`);
   }
+  if (error.code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(error.message)) {
+    return new OceanError('BAD_RESPONSE', `Could not ${request.operation}: ${where} answered more than ${request.maxBytes ?? DEFAULT_MAX_BYTES} bytes`);
+  }
+  if (error.response && error.response.status >= 300 && error.response.status < 400) {
+    error.response.data = undefined;
+    const location = originOf(String(error.response.headers?.location ?? ''));
+    return new OceanError('BAD_RESPONSE', `Could not ${request.operation}: ${where} answered with a redirect (HTTP ${error.response.status}${location ? ` to ${location}` : ''}), which a signed request does not follow`, {
+      httpStatus: error.response.status,
+    });
+  }
   if (!error.response) {
-    if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') {
-      const ms = request.timeoutMs ?? defaultTimeoutMs;
-      return new OceanError('TIMEOUT', `Could not ${request.operation}: no answer from ${where} within ${ms} ms`);
-    }
     const reason = NETWORK_REASONS[error.code ?? ''] ?? error.message;
     return new OceanError(
       'UNREACHABLE',

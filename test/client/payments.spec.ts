@@ -22,7 +22,15 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
     let environment: string;
 
     const clientFor = (wallet: Wallet, extra: Partial<ConstructorParameters<typeof OceanClient>[0]> = {}): OceanClient =>
-      new OceanClient({ providerUrl: setup.sandbox.url, chainId: chain.chainId, rpcUrl: chain.rpcUrl, privateKey: wallet.privateKey, ...extra });
+      new OceanClient({
+        providerUrl: setup.sandbox.url,
+        chainId: chain.chainId,
+        rpcUrl: chain.rpcUrl,
+        privateKey: wallet.privateKey,
+        ...extra,
+        // The local chain is no Ocean deployment: its Escrow is named, as a connection would.
+        payment: { ...extra.payment, escrow: { escrowAddress: chain.contracts.escrow, ...extra.payment?.escrow } },
+      });
     const paidJob = (extra: Partial<StartJobRequest> = {}): StartJobRequest => ({
       environment,
       free: false,

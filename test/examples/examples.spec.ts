@@ -48,11 +48,11 @@ describe('the example flows import and run against the sandbox', function () {
   async function load(prefix: string, tweak: (node: FlowNode) => FlowNode = (n) => n): Promise<void> {
     const chain = await sharedChain();
     const nodes = (await example(prefix)).map((node) => {
-      if (node.type === 'ocean-c2d-config') return { ...node, providerUrl: setup.sandbox.url, rpcUrl: chain.rpcUrl, pollInterval: '0.2' };
+      if (node.type === 'ocean-c2d-config') return { ...node, providerUrl: setup.sandbox.url, escrowAddress: chain.contracts.escrow, pollInterval: '0.2' };
       if (node.type === 'debug') return { id: node.id, type: 'helper', z: node.z, x: node.x, y: node.y, name: node.name };
       return tweak(node);
     });
-    await helper.load([...PACKAGE_NODES, ...CORE], nodes, { 'ocean-c2d-example-connection': { privateKey: chain.accounts.consumer.privateKey } });
+    await helper.load([...PACKAGE_NODES, ...CORE], nodes, { 'ocean-c2d-example-connection': { privateKey: chain.accounts.consumer.privateKey, rpcEndpoint: chain.rpcUrl } });
   }
 
   const trigger = (id: string): void => helper.getNode(id).receive({});

@@ -94,8 +94,8 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
       assert.ok(env.resources.some((r) => r.kind === 'gpu' && (r.max ?? 0) >= 1));
     });
 
-    it('takes mode and constraints from the message, without changing the node', async function () {
-      await helper.load([configNode, envsNode], flow({ providerUrl: sandbox.url, envs: { minCpu: 'cpus', minCpuType: 'msg' } }));
+    it('takes mode and constraints from the message where the node leaves them blank, without changing the node', async function () {
+      await helper.load([configNode, envsNode], flow({ providerUrl: sandbox.url, envs: { mode: '', minCpu: 'cpus', minCpuType: 'msg' } }));
       const picked = await send({ mode: 'pick', cpus: 4 });
       const env = picked.out!.payload as EnvPayload;
       assert.equal(env.isFree, false, 'only the paid GPU environment has 4 CPUs');

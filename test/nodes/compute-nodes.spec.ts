@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addSampleAssets, DEFAULT_ENVIRONMENTS, SENSOR_READINGS_CSV, STATISTICS_ALGORITHM, startChainSandbox, startSandbox, type ChainSandbox, type SampleAssets, type Sandbox } from '../../sandbox';
@@ -112,19 +112,31 @@ describe('compute nodes in a flow (Ocean Node sandbox)', function () {
     assert.equal(statusCalls('result').at(-1)!.fill, 'green');
   });
 
-  it('takes every option from the message', async function () {
+  it('takes the data from the message where a field is blank, and code and payment only where the dialog points at the message', async function () {
     const extra = [
       { id: 'envs', type: 'c2d-envs', z: 'f1', server: 'cfg', mode: 'pick', modeType: 'mode', tier: 'free', tierType: 'tier', wires: [['start']] },
     ];
-    await helper.load(NODES, flow(sandbox.url, extra, { algorithmCode: '', algocustomdata: '' }), credentials);
+    const start = {
+      algorithmCode: '',
+      algocustomdata: '',
+      algorithm: 'algorithm',
+      algorithmType: 'msg',
+      environment: 'ocean.environment',
+      environmentType: 'msg',
+      maxJobDuration: 'maxJobDuration',
+      maxJobDurationType: 'msg',
+    };
+    await helper.load(NODES, flow(sandbox.url, extra, start), credentials);
     const out = nextMessage('out', 15_000);
     helper.getNode('envs').receive({
       dataset: files.url('/readings.csv'),
-      algorithmCode: STATISTICS_ALGORITHM,
+      algorithm: { rawcode: STATISTICS_ALGORITHM },
       algocustomdata: { sensor: 'temp-2' },
       maxJobDuration: 30,
-      resources: [{ id: 'cpu', amount: 1 }],
-      free: true,
+      // Not pointed at the message in the dialog: ignored.
+      free: false,
+      resources: [{ id: 'cpu', amount: 4 }],
+      environment: 'some-other-environment',
     });
     const result = await out;
     const stats = result.payload as { files: number; sensors: Record<string, { count: number }> };
@@ -134,27 +146,34 @@ describe('compute nodes in a flow (Ocean Node sandbox)', function () {
     assert.match(String(started.environment), /^0x[0-9a-f]{64}-0x/, 'c2d-envs chose the environment');
     const job = sandbox.context.jobs.get(String(started.jobId).split('-').pop() ?? '');
     assert.equal(job?.maxJobDuration, 30);
+    assert.equal(job?.free, true, 'the node is set to free; msg.free does not change that');
+    assert.deepEqual(job?.resources.find((r) => r.id === 'cpu')?.amount, 1, 'msg.resources is not read');
   });
 
-  it('takes compute-status and compute-result options from the message too', async function () {
-    await helper.load(NODES, flow(sandbox.url, [], {}), credentials);
+  it('compute-status and compute-result take the message\'s choice where their fields say so', async function () {
+    const extra = [
+      { id: 'status2', type: 'compute-status', z: 'f1', server: 'cfg', jobId: 'jobId', jobIdType: 'msg', mode: '', modeType: 'mode', wires: [['out2'], []] },
+      { id: 'out2', type: 'helper', z: 'f1' },
+      { id: 'result2', type: 'compute-result', z: 'f1', server: 'cfg', jobId: 'jobId', jobIdType: 'msg', result: '', resultType: 'kind', format: 'format', formatType: 'msg', unpack: true, maxBytes: '', maxBytesType: 'num', wires: [['out2']] },
+    ];
+    await helper.load(NODES, flow(sandbox.url, extra, {}), credentials);
     const { out } = await sendAndWait('start', {}, ['out'], 15_000);
     const jobId = String(out!.jobId);
-    // compute-status is set to follow; msg.follow=false asks for the status once, on the first
-    // output, which the flow wires to compute-result and on to "out".
-    const once = await sendAndWait('status', { jobId, follow: false }, ['out', 'changes'], 5000);
-    assert.deepEqual(once.out?.payload, { sum: 42 });
-    // compute-result is set to the output as JSON; the message asks for the algorithm log as text.
-    const log = await sendAndWait('result', { jobId, result: 'algorithmLog', format: 'text' }, ['out', 'caught']);
-    assert.equal(log.out?.payload, 'adding 2 40\n');
-    const small = await sendAndWait('result', { jobId, result: 'output', maxBytes: 5 }, ['out', 'caught']);
+    // Mode left blank: msg.mode chooses.
+    const all = await sendAndWait('status2', { jobId, mode: 'all' }, ['out2', 'caught'], 5000);
+    assert.ok(Array.isArray(all.out2?.payload), 'msg.mode "all" lists the jobs');
+    // Result left blank (msg.result), format pointed at msg.format.
+    const log = await sendAndWait('result2', { jobId, result: 'algorithmLog', format: 'text' }, ['out2', 'caught']);
+    assert.equal(log.out2?.payload, 'adding 2 40\n');
+    // The other node's result and format are set in the dialog: the message cannot change them.
+    const fixed = await sendAndWait('result', { jobId, result: 'algorithmLog', format: 'text' }, ['out', 'caught']);
+    assert.deepEqual(fixed.out?.payload, { sum: 42 });
+    // msg.maxBytes lowers the limit...
+    const small = await sendAndWait('result', { jobId, maxBytes: 5 }, ['out', 'caught']);
     assert.equal(small.caught?.error?.code, 'RESULT_TOO_LARGE');
-    const files = await sendAndWait('result', { jobId, format: 'file', folder: userDir }, ['out', 'caught']);
-    const written = files.out?.files as Array<{ name: string; path: string }>;
-    assert.deepEqual(written.map((f) => f.name), ['sum.json']);
-    assert.equal(JSON.parse(await readFile(written[0]!.path, 'utf8')).sum, 42);
-    const index = await sendAndWait('result', { jobId, result: 0, format: 'text' }, ['out', 'caught']);
-    assert.match(String(index.out?.payload), /Pulling from/, 'result 0 is the image log');
+    // ...and never raises it.
+    const index = await sendAndWait('result2', { jobId, result: 0, format: 'text', maxBytes: 10 ** 12 }, ['out2', 'caught']);
+    assert.match(String(index.out2?.payload), /Pulling from/, 'result 0 is the image log');
   });
 
   it('runs a published algorithm on a published dataset, service ids found in the DDOs', async function () {
@@ -285,8 +304,8 @@ describe('compute nodes: a paid job on published assets (local chain)', function
       tier: 'paid',
       maxJobDuration: '60',
       maxJobDurationType: 'num',
-    }).map((n) => (n.id === 'cfg' ? { ...n, chainId: String(chain.chainId), rpcUrl: chain.rpcUrl } : n));
-    await helper.load(NODES, nodes, { cfg: { privateKey: wallet.privateKey } });
+    }).map((n) => (n.id === 'cfg' ? { ...n, chainId: String(chain.chainId), escrowAddress: chain.contracts.escrow } : n));
+    await helper.load(NODES, nodes, { cfg: { privateKey: wallet.privateKey, rpcEndpoint: chain.rpcUrl } });
     const out = nextMessage('out', 30_000);
     helper.getNode('start').receive({});
     const stats = (await out).payload as { sensors: Record<string, { count: number }> };

@@ -6,6 +6,7 @@ export const CONFIG_NODE_TYPE = 'ocean-c2d-config';
 
 export interface OceanConfigCredentials {
   privateKey?: string;
+  rpcEndpoint?: string;
 }
 
 /** What the shared config node offers the nodes that use it. */

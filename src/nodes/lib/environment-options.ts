@@ -28,7 +28,7 @@ export type EnvironmentsMode = 'list' | 'pick';
 
 /** `msg.mode` wins over the node's setting; the default lists. */
 export async function readMode(RED: NodeAPI, node: Node, msg: NodeMessage, config: { mode?: string; modeType?: string }): Promise<EnvironmentsMode> {
-  return (await readOption(RED, node, msg, config, { field: 'mode', msg: 'mode', parse: parse.oneOf(['list', 'pick'] as const) })) ?? 'list';
+  return (await readOption(RED, node, msg, config, { field: 'mode', fallback: 'mode', parse: parse.oneOf(['list', 'pick'] as const) })) ?? 'list';
 }
 
 type NumericKey = 'minCpu' | 'minRam' | 'minDisk' | 'minGpu' | 'maxPricePerMinute';
@@ -42,8 +42,8 @@ const NUMERIC_FIELDS: Array<{ key: NumericKey; field: keyof ConstraintFields & s
 ];
 
 /**
- * The node's constraint fields evaluated for this message, then `msg.constraints` on top: a
- * property present there overrides the node's setting for this message only.
+ * The node's constraint fields evaluated for this message; `msg.constraints` fills only the
+ * fields left blank (or "any") in the dialog, never narrows one the user set.
  */
 export async function readConstraints(
   RED: NodeAPI,
@@ -51,23 +51,20 @@ export async function readConstraints(
   msg: NodeMessage,
   fields: ConstraintFields,
 ): Promise<EnvironmentConstraints> {
-  const read = (field: keyof ConstraintFields & string): Promise<unknown> => readOption(RED, node, msg, fields, { field, parse: (value) => value });
-  const constraints: EnvironmentConstraints = {};
-  constraints.free = toTier(await read('tier'), 'tier');
-  for (const { key, field } of NUMERIC_FIELDS) constraints[key] = parse.number(await read(field), field);
-  constraints.feeToken = toAddress(await read('feeToken'), 'feeToken');
-  constraints.needCapacity = toBoolean(await read('needCapacity'), 'needCapacity');
-
   const override = (msg as { constraints?: unknown }).constraints;
-  if (override !== undefined) {
-    if (!isRecord(override)) throw invalidInput('msg.constraints', 'an object such as {"free": true, "minCpu": 2}', override);
-    if ('free' in override) constraints.free = toTier(override.free, 'msg.constraints.free');
-    for (const { key } of NUMERIC_FIELDS) {
-      if (key in override) constraints[key] = parse.number(override[key], `msg.constraints.${key}`);
-    }
-    if ('feeToken' in override) constraints.feeToken = toAddress(override.feeToken, 'msg.constraints.feeToken');
-    if ('needCapacity' in override) constraints.needCapacity = toBoolean(override.needCapacity, 'msg.constraints.needCapacity');
-  }
+  if (override !== undefined && !isRecord(override)) throw invalidInput('msg.constraints', 'an object such as {"free": true, "minCpu": 2}', override);
+  const fromMessage = override ?? {};
+  const read = async <T>(field: keyof ConstraintFields & string, key: string, convert: (value: unknown, name: string) => T | undefined): Promise<T | undefined> => {
+    const value = await readOption(RED, node, msg, fields, { field, parse: (v) => v });
+    const own = value === undefined || value === '' ? undefined : convert(value, field);
+    if (own !== undefined) return own;
+    return key in fromMessage ? convert(fromMessage[key], `msg.constraints.${key}`) : undefined;
+  };
+  const constraints: EnvironmentConstraints = {};
+  constraints.free = await read('tier', 'free', toTier);
+  for (const { key, field } of NUMERIC_FIELDS) constraints[key] = await read(field, key, parse.number);
+  constraints.feeToken = await read('feeToken', 'feeToken', toAddress);
+  constraints.needCapacity = await read('needCapacity', 'needCapacity', toBoolean);
   return withoutUndefined(constraints);
 }
 

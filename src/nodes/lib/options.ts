@@ -3,12 +3,17 @@ import { invalidInput } from '../../ocean/errors';
 import { lenientNumber } from '../../ocean/environments';
 import { evaluateTypedInput } from './typed-input';
 
-/** How one node option is read: its TypedInput field, and the `msg` property that overrides it. */
+/**
+ * How one node option is read. What the user set in the dialog wins, always: a value, or a
+ * TypedInput pointing at msg/flow/global/env, which is the user's explicit choice to take it from
+ * there. Only a field left blank falls back to a message property, and only where the node's
+ * help says "from the message": never for what code runs, where files go or what is paid.
+ */
 export interface OptionSpec<T> {
   /** The saved field; its TypedInput type is saved as `${field}Type`. */
   field: string;
-  /** A message property that, when present, wins over the node's setting for that message. */
-  msg?: string;
+  /** The message property a blank field reads. */
+  fallback?: string;
   parse(value: unknown, name: string): T | undefined;
 }
 
@@ -19,12 +24,25 @@ function saved(config: SavedConfig, key: string): string | undefined {
   return value === undefined || value === null ? undefined : String(value);
 }
 
-/** One option for one message: `msg.<override>` if the message has it, else the node's TypedInput. */
+/** One option for one message: the node's field, or its fallback message property when the field is blank. */
 export async function readOption<T>(RED: NodeAPI, node: Node, msg: NodeMessage, config: SavedConfig, spec: OptionSpec<T>): Promise<T | undefined> {
-  const override = spec.msg === undefined ? undefined : RED.util.getMessageProperty(msg, spec.msg);
-  if (override !== undefined) return spec.parse(override, `msg.${spec.msg}`);
-  const value = await evaluateTypedInput(RED, node, msg, { value: saved(config, spec.field), type: saved(config, `${spec.field}Type`) });
-  return spec.parse(value, spec.field);
+  const value = saved(config, spec.field);
+  if (value === undefined || value === '') {
+    if (spec.fallback === undefined) return undefined;
+    const fromMessage = RED.util.getMessageProperty(msg, spec.fallback) as unknown;
+    return fromMessage === undefined ? undefined : spec.parse(fromMessage, `msg.${spec.fallback}`);
+  }
+  const type = saved(config, `${spec.field}Type`);
+  const evaluated = await evaluateTypedInput(RED, node, msg, { value, type });
+  return spec.parse(evaluated, CONTEXT_TYPES.has(type ?? '') ? `${type}.${value}` : spec.field);
+}
+
+/** TypedInput types whose value is read from somewhere else for each message. */
+const CONTEXT_TYPES = new Set(['msg', 'flow', 'global']);
+
+/** The option's value is chosen per message (msg, flow or global context), not fixed in the dialog. */
+export function isPerMessage(config: SavedConfig, field: string): boolean {
+  return CONTEXT_TYPES.has(saved(config, `${field}Type`) ?? '') && (saved(config, field) ?? '') !== '';
 }
 
 const blank = (value: unknown): boolean => value === undefined || value === null || value === '';

@@ -1,10 +1,11 @@
-import { mkdir, rm } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { OceanClient, ResultFile } from '../../ocean';
-import { DockerFrameStripper, extractTarFiles, readLimited, readTarFiles, stripDockerFrames } from '../../ocean';
+import { ByteLimit, DockerFrameStripper, extractTarFiles, readLimited, readTarFiles, stripDockerFrames } from '../../ocean';
 import { OceanError, invalidInput } from '../../ocean/errors';
+import { JobFolder } from './job-folder';
+import { safeName } from './safe-name';
 
 export type ResultFormat = 'auto' | 'buffer' | 'text' | 'json' | 'file';
 
@@ -23,13 +24,14 @@ export interface DeliveryOptions {
   format: ResultFormat;
   /** Unpack Ocean Node's outputs.tar into one entry per file. */
   unpack: boolean;
-  /** In-message delivery refuses results larger than this. */
+  /** Most bytes of all results together: in the message, or (format "file") on disk. */
   maxBytes: number;
-  /** For format "file": files go to <folder>/<job id>/. */
+  /** For format "file": the checked folder the job's own folder goes into. */
   folder?: string;
 }
 
 const TEXT_NAME = /\.(txt|csv|log|md|tsv|xml|html|yaml|yml)$/i;
+const MAX_ENTRIES = 10_000;
 
 /** Results of a job, fetched one by one and shaped for a message (or streamed to files). */
 export async function deliverResults(client: OceanClient, jobId: string, files: ResultFile[], options: DeliveryOptions): Promise<DeliveredFile[]> {
@@ -37,10 +39,10 @@ export async function deliverResults(client: OceanClient, jobId: string, files: 
   const delivered: DeliveredFile[] = [];
   let total = 0;
   for (const file of files) {
-    if (file.filesize !== undefined && total + file.filesize > options.maxBytes) throw tooLarge(file, options.maxBytes);
+    if (file.filesize !== undefined && total + file.filesize > options.maxBytes) throw tooLarge(file, options.maxBytes, 'in a message');
     const { stream } = await client.openResult(jobId, file.index, { file });
     if (options.unpack && file.archive) {
-      for (const entry of await readTarFiles(stream, { maxEntries: 10_000, maxTotalBytes: options.maxBytes - total })) {
+      for (const entry of await readTarFiles(stream, { maxEntries: MAX_ENTRIES, maxTotalBytes: options.maxBytes - total })) {
         total += entry.size;
         delivered.push({ name: entry.name, kind: file.kind, index: file.index, size: entry.size, payload: shape(entry.data, entry.name, file.kind, options.format) });
       }
@@ -68,36 +70,49 @@ function shape(data: Buffer, name: string, kind: string, format: ResultFormat): 
   return data;
 }
 
-function tooLarge(file: ResultFile, maxBytes: number): OceanError {
-  return new OceanError('RESULT_TOO_LARGE', `Result ${file.index} (${file.filename}, ${file.filesize} bytes) is larger than the ${maxBytes} bytes allowed in a message; deliver it to a folder instead (format "file"), or raise the limit`, {
+function tooLarge(file: ResultFile, maxBytes: number, where: string): OceanError {
+  return new OceanError('RESULT_TOO_LARGE', `Result ${file.index} (${file.filename}, ${file.filesize} bytes) is larger than the ${maxBytes} bytes allowed ${where}; deliver it to a folder instead (format "file"), or raise the limit`, {
     details: { maxBytes, filesize: file.filesize },
   });
 }
 
-/** Streams every result to <folder>/<job id>/ without holding it in memory; names are made safe. */
+/**
+ * Streams every result into the job's own folder without holding it in memory, within the disk
+ * limit; names are made safe. A fetch that fails removes what it wrote.
+ */
 async function writeResults(client: OceanClient, jobId: string, files: ResultFile[], options: DeliveryOptions): Promise<DeliveredFile[]> {
   if (!options.folder) throw invalidInput('folder', 'a folder to write the results to', undefined, { hideValue: true });
-  const target = join(options.folder, safeName(jobId.split('-').pop() ?? jobId));
-  await rm(target, { recursive: true, force: true });
-  await mkdir(target, { recursive: true });
-  const written: DeliveredFile[] = [];
-  for (const file of files) {
-    const { stream } = await client.openResult(jobId, file.index, { file });
-    if (options.unpack && file.archive) {
-      for (const entry of await extractTarFiles(stream, target)) written.push({ name: entry.name, kind: file.kind, index: file.index, size: entry.size, path: entry.path });
-      continue;
+  const folder = await JobFolder.claim(options.folder, jobId);
+  try {
+    const written: DeliveredFile[] = [];
+    let total = 0;
+    for (const file of files) {
+      if (file.filesize !== undefined && total + file.filesize > options.maxBytes) throw tooLarge(file, options.maxBytes, 'on disk');
+      const { stream } = await client.openResult(jobId, file.index, { file });
+      if (options.unpack && file.archive) {
+        const created: string[] = [];
+        try {
+          for (const entry of await extractTarFiles(stream, folder.path, { maxEntries: MAX_ENTRIES, maxTotalBytes: options.maxBytes - total }, created)) {
+            total += entry.size;
+            written.push({ name: entry.name, kind: file.kind, index: file.index, size: entry.size, path: entry.path });
+          }
+        } finally {
+          for (const path of created) folder.wrote(path);
+        }
+        continue;
+      }
+      const path = join(folder.path, safeName(file.filename));
+      const sink = createWriteStream(path, { flags: 'wx' });
+      sink.once('open', () => folder.wrote(path));
+      const limit = new ByteLimit(options.maxBytes - total, `Result ${file.index} (${file.filename}) of job ${jobId}`);
+      await (file.kind === 'algorithmLog' ? pipeline(stream, new DockerFrameStripper(), limit, sink) : pipeline(stream, limit, sink));
+      total += limit.bytes;
+      written.push({ name: file.filename, kind: file.kind, index: file.index, size: sink.bytesWritten, path });
     }
-    const path = join(target, safeName(file.filename));
-    const source = file.kind === 'algorithmLog' ? stream.pipe(new DockerFrameStripper()) : stream;
-    const sink = createWriteStream(path);
-    await pipeline(source, sink);
-    written.push({ name: file.filename, kind: file.kind, index: file.index, size: sink.bytesWritten, path });
+    await folder.commit();
+    return written;
+  } catch (error) {
+    await folder.abandon();
+    throw error;
   }
-  return written;
-}
-
-/** A file name that cannot leave its folder or trip a file system. */
-export function safeName(name: string): string {
-  const base = basename(name.replace(/\\/g, '/')).replace(/[^\w.-]/g, '_').replace(/^\.+/, '_');
-  return base === '' ? 'result' : base.slice(0, 200);
 }

@@ -36,15 +36,17 @@ export interface StartPlan {
 
 const PICKS = ['free', 'paid', 'any'] as const;
 
+type Reader = <T>(field: string, fallback: string | undefined, parser: (value: unknown, name: string) => T | undefined) => Promise<T | undefined>;
+
 /**
- * Reads compute-start's options for one message. Each option is a TypedInput; a `msg`
- * property of the same purpose wins for that message (msg.dataset, msg.algorithm,
- * msg.environment...). An environment left to "pick" takes `msg.ocean.environment` when an
- * upstream c2d-envs node chose one.
+ * Reads compute-start's options for one message. The data a job works on may come from the
+ * message when its field is left blank (msg.dataset, msg.algocustomdata...). What code runs
+ * (algorithm, code, container) and whether and how much the job pays (tier, environment,
+ * resources, duration) come only from the dialog: a value set there, or a TypedInput the user
+ * pointed at msg/flow/global/env. A node set to free therefore never pays, whatever a message says.
  */
 export async function readStartOptions(RED: NodeAPI, node: Node, msg: NodeMessage, config: StartConfig): Promise<StartPlan> {
-  const read = <T>(field: string, msgProperty: string | undefined, parser: (value: unknown, name: string) => T | undefined): Promise<T | undefined> =>
-    readOption(RED, node, msg, config, { field, msg: msgProperty, parse: parser });
+  const read: Reader = (field, fallback, parser) => readOption(RED, node, msg, config, { field, fallback, parse: parser });
 
   const userdata = await read('userdata', 'userdata', parse.object);
   const datasetService = await read('datasetService', 'datasetServiceId', parse.string);
@@ -54,32 +56,28 @@ export async function readStartOptions(RED: NodeAPI, node: Node, msg: NodeMessag
   const extra = await read('additionalDatasets', 'additionalDatasets', (value, name) => datasetsOf(parse.list(value, name), name));
   const datasets = [...(main ?? []), ...(extra ?? [])];
 
-  const tier = await read('tier', 'free', (value, name) => (typeof value === 'boolean' ? (value ? 'free' : 'paid') : parse.oneOf(['free', 'paid'] as const)(value, name)));
+  const tier = await read('tier', undefined, (value, name) => (typeof value === 'boolean' ? (value ? 'free' : 'paid') : parse.oneOf(['free', 'paid'] as const)(value, name)));
   const request: Omit<StartJobRequest, 'environment'> = {
     datasets,
     algorithm: await readAlgorithm(read, config),
     algocustomdata: await read('algocustomdata', 'algocustomdata', parse.object),
     free: tier !== 'paid',
-    maxJobDuration: await read('maxJobDuration', 'maxJobDuration', parse.number),
-    resources: (await read('resources', 'resources', parse.list)) as StartJobRequest['resources'],
+    maxJobDuration: await read('maxJobDuration', undefined, parse.number),
+    resources: (await read('resources', undefined, parse.list)) as StartJobRequest['resources'],
   };
 
   return { request, environment: await readEnvironment(RED, node, msg, config) };
 }
 
 /**
- * msg.environment wins; then the node's own id (string, msg, flow... TypedInput); a node set
- * to pick takes msg.ocean.environment from an upstream c2d-envs node, else picks one itself.
+ * An environment id (typed in, or from msg/flow/global/env as the user chose), or one of the
+ * pick choices, which let the node pick the first free, paid or any environment with room.
  */
 async function readEnvironment(RED: NodeAPI, node: Node, msg: NodeMessage, config: StartConfig): Promise<StartPlan['environment']> {
-  const override = parse.string((msg as { environment?: unknown }).environment, 'msg.environment');
-  if (override) return override;
   if (config.environmentType !== 'envpick') {
     const given = await readOption(RED, node, msg, config, { field: 'environment', parse: parse.string });
     if (given) return given;
   }
-  const upstream = parse.string((msg as { ocean?: { environment?: unknown } }).ocean?.environment, 'msg.ocean.environment');
-  if (upstream) return upstream;
   const pick = PICKS.find((p) => p === config.environment) ?? 'free';
   return { pick };
 }
@@ -97,22 +95,25 @@ function toDataset(value: unknown, name: string, serviceId: string | undefined, 
   throw invalidInput(name, 'a DID ("did:op:…"), a URL ("http://…"), or an object {did, serviceId} / {url}', value);
 }
 
-async function readAlgorithm(
-  read: <T>(field: string, msgProperty: string | undefined, parser: (value: unknown, name: string) => T | undefined) => Promise<T | undefined>,
-  config: StartConfig,
-): Promise<AlgorithmInput> {
-  const code = await read('algorithmCode', 'algorithmCode', parse.string);
-  const given = await read('algorithm', 'algorithm', algorithmValue);
-  const serviceId = await read('algorithmService', 'algorithmServiceId', parse.string);
+/**
+ * The Algorithm field (a DID or object, typed in or from where the user pointed it), else the
+ * code typed into the node. An object may be `{did, serviceId}`, `{meta: {container, rawcode}}`,
+ * `{container, rawcode}`, or just `{rawcode}` to run other code in the node's own container.
+ */
+async function readAlgorithm(read: Reader, config: StartConfig): Promise<AlgorithmInput> {
+  const given = await read('algorithm', undefined, algorithmValue);
+  const serviceId = await read('algorithmService', undefined, parse.string);
   if (typeof given === 'string') {
-    if (!/^did:op/.test(given)) throw invalidInput('algorithm', 'a DID ("did:op:…") or an object {did, serviceId} / {meta}', given);
+    if (!/^did:op/.test(given)) throw invalidInput('algorithm', 'a DID ("did:op:…") or an object {did, serviceId} / {meta} / {rawcode}', given);
     return { did: given, ...(serviceId ? { serviceId } : {}) };
   }
   if (isRecord(given)) {
     if ('meta' in given || 'did' in given) return given as unknown as AlgorithmInput;
     if ('container' in given) return { meta: given as unknown as { container: AlgorithmContainer; rawcode?: string } };
-    throw invalidInput('algorithm', 'an object {did, serviceId} or {meta: {container, rawcode}}', given);
+    if (typeof given.rawcode === 'string' && given.rawcode !== '') return { meta: { container: containerOf(config), rawcode: given.rawcode } };
+    throw invalidInput('algorithm', 'an object {did, serviceId}, {meta: {container, rawcode}} or {rawcode}', given);
   }
+  const code = config.algorithmCode?.trim() ? config.algorithmCode : undefined;
   if (code) return { meta: { container: containerOf(config), rawcode: code } };
   throw invalidInput('algorithm', 'a published algorithm (DID) or code to run', undefined, { hideValue: true });
 }

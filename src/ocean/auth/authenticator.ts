@@ -11,7 +11,7 @@ const TOKEN_RENEW_BEFORE_MS = 5 * 60 * 1000;
 
 export interface AuthTransport {
   /** Builds the HTTP request for an endpoint of the connected server. */
-  request(endpoint: string, operation: string, parts: Pick<HttpRequest, 'query' | 'body' | 'headers' | 'idempotent' | 'signal'>): Promise<HttpRequest>;
+  request(endpoint: string, operation: string, parts: Pick<HttpRequest, 'query' | 'body' | 'headers' | 'idempotent' | 'signed' | 'signal'>): Promise<HttpRequest>;
   /** Reads the stored nonce of an address. */
   storedNonce(address: string): Promise<bigint>;
   json<T>(request: HttpRequest): Promise<T>;
@@ -74,7 +74,7 @@ export class Authenticator {
       plan.placement === 'body'
         ? { body: { ...plan.body, ...auth }, query: plan.query }
         : { query: { ...plan.query, nonce, signature }, body: plan.body };
-    return this.transport.request(plan.endpoint, plan.operation, { ...parts, idempotent: false, signal });
+    return this.transport.request(plan.endpoint, plan.operation, { ...parts, idempotent: false, signed: true, signal });
   }
 
   private async tokenRequest(plan: SignedPlan, signal?: AbortSignal): Promise<HttpRequest> {
@@ -84,6 +84,7 @@ export class Authenticator {
       body: plan.body,
       headers: { Authorization: token.value },
       idempotent: plan.idempotent,
+      signed: true,
       signal,
     });
   }

@@ -23,7 +23,11 @@ function toEnvironment(raw: Record<string, unknown>, chainId: number): ComputeEn
   const resources = Array.isArray(raw.resources) ? raw.resources.filter(isRecord).map(toResource) : [];
   const fees = feesForChain(raw.fees, chainId);
   const pricePerMinute: Record<string, number> = {};
-  for (const fee of fees) pricePerMinute[fee.feeToken] = smallestJobPrice(fee.prices, resources);
+  const resourcePrices: Record<string, Array<{ id: string; price: number }>> = {};
+  for (const fee of fees) {
+    pricePerMinute[fee.feeToken] = smallestJobPrice(fee.prices, resources);
+    resourcePrices[fee.feeToken] = fee.prices;
+  }
   return {
     id: raw.id,
     backend: 'ocean-node',
@@ -33,6 +37,7 @@ function toEnvironment(raw: Record<string, unknown>, chainId: number): ComputeEn
     isFree: isRecord(raw.free),
     feeTokens: fees.map((fee) => fee.feeToken),
     pricePerMinute,
+    resourcePrices,
     resources,
     maxJobDuration: lenientNumber(raw.maxJobDuration),
     minJobDuration: lenientNumber(raw.minJobDuration),

@@ -1,6 +1,7 @@
-import { JsonRpcProvider, NonceManager, type Wallet } from 'ethers';
+import { Contract, JsonRpcProvider, NonceManager, type Wallet } from 'ethers';
 import { SerialQueue } from '../auth/nonces';
 import { OceanError } from '../errors';
+import { ERC20_ABI } from './abi';
 
 const CHAIN_ID_TIMEOUT_MS = 10_000;
 
@@ -13,6 +14,7 @@ export class ChainAccess {
   readonly signer: NonceManager;
   readonly queue = new SerialQueue();
   private checked?: Promise<void>;
+  private readonly tokenDecimals = new Map<string, Promise<number>>();
 
   constructor(
     private readonly rpcUrl: string,
@@ -44,6 +46,24 @@ export class ChainAccess {
     if (chainId !== undefined && chainId !== this.chainId) {
       throw new OceanError('WRONG_CHAIN', `${what} lives on chain ${chainId}, but the connection is set to chain ${this.chainId}`, { details: { expected: this.chainId, found: chainId } });
     }
+  }
+
+  /** A token's decimals, read from its contract once. */
+  decimals(token: string): Promise<number> {
+    const key = token.toLowerCase();
+    let known = this.tokenDecimals.get(key);
+    if (!known) {
+      known = (new Contract(token, ERC20_ABI, this.provider).getFunction('decimals')() as Promise<bigint>).then((value) => {
+        const decimals = Number(value);
+        if (!Number.isInteger(decimals) || decimals < 0 || decimals > 36) {
+          throw new OceanError('PAYMENT_REFUSED', `Token ${token} claims ${String(value)} decimals; nothing is paid in it`, { details: { field: 'token', got: token } });
+        }
+        return decimals;
+      });
+      known.catch(() => this.tokenDecimals.delete(key));
+      this.tokenDecimals.set(key, known);
+    }
+    return known;
   }
 
   close(): void {

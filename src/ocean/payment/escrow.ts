@@ -29,7 +29,7 @@ export async function prepareEscrow(chain: ChainAccess, quote: EscrowQuote, limi
     const auths = (await escrow.getFunction('getAuthorizations')(quote.token, chain.address, quote.payee)) as Authorization[];
     const auth = auths.find((a) => a.payee.toLowerCase() === quote.payee.toLowerCase());
     if (covers(auth, amount, quote.minLockSeconds)) return;
-    const jobs = BigInt(Math.max(1, limits.authorizeJobs ?? 5));
+    const jobs = BigInt(Math.max(1, limits.authorizeJobs ?? 1));
     const locked = auth?.currentLockedAmount ?? 0n;
     const locks = auth?.currentLocks ?? 0n;
     await sendTransaction(

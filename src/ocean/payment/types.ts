@@ -39,8 +39,15 @@ export interface InitializeAnswer {
 export interface EscrowLimits {
   /** Most tokens (wei) one job may deposit into the escrow; default: exactly what the job is missing. */
   maxDeposit?: bigint;
-  /** Authorise this many jobs' worth of locks at once, so later jobs need no new authorisation (default 5). */
+  /** Authorise this many jobs' worth of locks at once, so later jobs need no new authorisation (default 1: what the job needs). */
   authorizeJobs?: number;
+  /**
+   * The Escrow contract to pay into. Default: Ocean's deployment for the chain
+   * (@oceanprotocol/contracts); a development chain must name its own.
+   */
+  escrowAddress?: string;
+  /** Seconds past the job's duration the wallet lets a lock last, for the node's claim (default 3600, Ocean Node's). */
+  claimSeconds?: number;
 }
 
 export interface PaymentOptions {

@@ -56,6 +56,9 @@ async function walk(source: Readable, limits: TarLimits, onFile: EntryHandler): 
   let running: Promise<void> = Promise.resolve();
   const done = new Promise<void>((resolve, reject) => {
     archive.on('entry', (header, stream, next) => {
+      // Refusing an entry destroys the archive, and with it this stream: its error is the
+      // archive's, reported through `done`, and must not surface as an uncaught exception.
+      stream.on('error', () => undefined);
       const proceed = async (): Promise<void> => {
         const name = safeEntryName(header);
         if (name === null) {
@@ -92,11 +95,13 @@ async function walk(source: Readable, limits: TarLimits, onFile: EntryHandler): 
   }
 }
 
-async function writeStream(stream: EntryStream, path: string): Promise<void> {
+/** Streams one entry into a new file; `opened` runs once the file exists and is ours. */
+async function writeStream(stream: EntryStream, path: string, opened: () => void): Promise<void> {
   const file = createWriteStream(path, { flags: 'wx' });
   // Listens from the start, so an open error (EEXIST) is never unhandled; settles with that error.
   const closed = finished(file);
   closed.catch(() => undefined);
+  file.once('open', opened);
   try {
     // Read by hand: leaving a for-await early would destroy the entry, and with it the archive.
     const chunks = stream[Symbol.asyncIterator]();
@@ -114,15 +119,19 @@ export async function readTarFiles(source: Readable, limits: TarLimits = DEFAULT
   const files: TarFileData[] = [];
   await walk(source, limits, async (name, _header, stream) => {
     const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
     const data = Buffer.concat(chunks);
     files.push({ name, size: data.length, data });
   });
   return files;
 }
 
-/** Writes every file of a tar stream under `folder`, streaming, never outside it. */
-export async function extractTarFiles(source: Readable, folder: string, limits: TarLimits = DEFAULT_TAR_LIMITS): Promise<Array<TarFile & { path: string }>> {
+/**
+ * Writes every file of a tar stream under `folder`, streaming, never outside it. Each file is
+ * added to `created` as soon as it exists, so a caller can remove what a failed extraction left
+ * behind (and nothing that was there before).
+ */
+export async function extractTarFiles(source: Readable, folder: string, limits: TarLimits = DEFAULT_TAR_LIMITS, created: string[] = []): Promise<Array<TarFile & { path: string }>> {
   const written: Array<TarFile & { path: string }> = [];
   await walk(source, limits, async (name, header, stream) => {
     const path = join(folder, ...name.split('/'));
@@ -131,7 +140,7 @@ export async function extractTarFiles(source: Readable, folder: string, limits: 
       throw new OceanError('UNSAFE_RESULT', `The result archive holds an entry outside its folder: "${header.name}"`);
     }
     await mkdir(dirname(path), { recursive: true });
-    await writeStream(stream, path);
+    await writeStream(stream, path, () => created.push(path));
     written.push({ name, size: header.size ?? 0, path });
   });
   return written;
