@@ -5,7 +5,7 @@ import { fillPath, parseRootInfo, providerAddressFor, type BackendInfo } from '.
 import { DdoResolver, type Ddo, type DdoService } from './ddo';
 import { dialectFor, type Dialect, type PlainPlan, type SignedPlan } from './dialects';
 import { mismatchReason, pickEnvironment, validateConstraints, type ComputeEnvironment, type EnvironmentConstraints } from './environments';
-import { OceanError, isOceanError } from './errors';
+import { OceanError, invalidInput, isOceanError } from './errors';
 import { HttpClient, type HttpClientOptions, type HttpRequest } from './http';
 import type { ComputeJob, ResultFile, ResultKind } from './jobs';
 import { validateStartRequest, type StartJobRequest } from './job-request';
@@ -320,6 +320,9 @@ export class OceanClient {
   }
 }
 
+/** Job ids are short and printable on both backends; anything else is refused before it is sent or echoed. */
+const JOB_ID = /^[\w.:-]{1,256}$/;
+
 function requireJobId(jobId: string): void {
-  if (typeof jobId !== 'string' || jobId.trim() === '') throw new OceanError('INVALID_INPUT', `jobId: expected the id compute-start returned, got ${JSON.stringify(jobId)}`);
+  if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) throw invalidInput('jobId', 'the id compute-start returned (letters, digits, "-", "_", ".", ":"; at most 256)', jobId);
 }

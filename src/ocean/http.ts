@@ -246,7 +246,7 @@ function oceanCause(error: unknown): OceanError | undefined {
 }
 
 function isTransient(error: AxiosError, maxRetryDelayMs: number): boolean {
-  if (error.code === 'ERR_CANCELED') return false;
+  if (error.code === 'ERR_CANCELED' || oceanCause(error)) return false;
   if (!error.response) return isNetworkError(error) || error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
   const status = error.response.status;
   if (RETRYABLE_STATUSES.has(status)) return true;

@@ -182,7 +182,7 @@ describe('c2d-envs errors reach a Catch node and the node keeps working', functi
 
   it('a constraint that is not a number names the field', async function () {
     await helper.load([configNode, envsNode], flow({ providerUrl: sandbox.url }));
-    await expectCaught({ constraints: { minRam: 'lots' } }, 'INVALID_INPUT', /^OceanError: msg\.constraints\.minRam: expected a number of 0 or more, got "lots"$/);
+    await expectCaught({ constraints: { minRam: 'lots' } }, 'INVALID_INPUT', /^msg\.constraints\.minRam: expected a number of 0 or more, got "lots"$/);
     await expectWorks();
   });
 

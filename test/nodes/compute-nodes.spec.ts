@@ -226,7 +226,7 @@ describe('compute nodes in a flow (Ocean Node sandbox)', function () {
     assert.ok(result.failures, 'the error output got the message');
     const error = result.failures.error as { code: string; message: string; cause: { jobId: string } };
     assert.equal(error.code, 'NOT_FOUND');
-    assert.match(error.message, /^OceanError: Job 0x1+-3+ is not known/);
+    assert.match(error.message, /^Job 0x1+-3+ is not known/);
     assert.equal(error.cause.jobId, unknown);
     assert.equal(result.failures.topic, 't');
   });

@@ -8,10 +8,10 @@ const configNode = packageNode('ocean-c2d-config');
 const envsNode = packageNode('c2d-envs');
 const account = testAccount(5);
 
-function flow(url: string): FlowNode[] {
+function flow(url: string, config: Record<string, unknown> = {}): FlowNode[] {
   return placed([
     { id: 'f1', type: 'tab' },
-    { id: 'cfg', type: 'ocean-c2d-config', providerUrl: url, aquariusUrl: '', chainId: '8996', rpcUrl: '' },
+    { id: 'cfg', type: 'ocean-c2d-config', providerUrl: url, aquariusUrl: '', chainId: '8996', ...config },
     { id: 'list', type: 'c2d-envs', z: 'f1', server: 'cfg', mode: 'list', modeType: 'mode', wires: [['out']] },
     { id: 'pick', type: 'c2d-envs', z: 'f1', server: 'cfg', mode: 'pick', modeType: 'mode', wires: [['out']] },
     { id: 'out', type: 'helper', z: 'f1' },
@@ -90,4 +90,43 @@ describe('ocean-c2d-config', function () {
     assert.equal(sandbox.requests.filter((r) => r.path === '/').length, 1);
     assert.equal(sandbox.requests.filter((r) => r.path === '/api/services/computeEnvironments').length, 3);
   });
+
+  describe('the RPC URL, which often holds an API key', function () {
+    const RPC = 'https://rpc.example/v3/secret-api-key-123';
+    const exported = (): string => JSON.stringify((helper as unknown as { _redNodes: { getFlows(): unknown } })._redNodes.getFlows());
+
+    it('is a credential: in use, and never in the exported flow', async function () {
+      await helper.load([configNode, envsNode], flow(sandbox.url), { cfg: { privateKey: account.privateKey, rpcEndpoint: RPC } });
+      const config = helper.getNode('cfg') as unknown as OceanConfigNode;
+      assert.equal(config.getClient().settings.rpcUrl, RPC);
+      assert.ok(!exported().includes('secret-api-key-123'));
+      assert.ok(!JSON.stringify(helper.log().args).includes('secret-api-key-123'));
+    });
+
+    it('an older flow with the URL in the flow file still works, and is told to move it', async function () {
+      await helper.load([configNode, envsNode], flow(sandbox.url, { rpcUrl: RPC }), { cfg: { privateKey: account.privateKey } });
+      const config = helper.getNode('cfg') as unknown as OceanConfigNode;
+      assert.equal(config.getClient().settings.rpcUrl, RPC);
+      const warnings = helper.log().args.filter((args: unknown[]) => (args[0] as { level?: number }).level === 30).map((args: unknown[]) => String((args[0] as { msg?: unknown }).msg));
+      assert.ok(warnings.some((msg: string) => msg === 'ocean-c2d-config.errors.rpcInFlow'), JSON.stringify(warnings));
+    });
+  });
+
+  describe('the escrow settings', function () {
+    for (const [field, value, expected] of [
+      ['escrowAddress', '0x1234', /^escrowAddress: expected the 0x address of the chain's Escrow contract, or nothing, got "0x1234"$/],
+      ['escrowClaimSeconds', '-5', /^escrowClaimSeconds: expected a whole number of 0 or more, got "-5"$/],
+      ['authorizeJobs', '0', /^authorizeJobs: expected a whole number of 1 or more, got "0"$/],
+    ] as const) {
+      it(`refuses a wrong ${field}, naming it`, async function () {
+        await helper.load([configNode, envsNode], flow(sandbox.url, { [field]: value }));
+        const caught = nextMessage('caught');
+        helper.getNode('list').receive({});
+        const { error } = await caught;
+        assert.equal(error!.code, 'INVALID_CONFIG');
+        assert.match(error!.message, expected);
+      });
+    }
+  });
 });
+

@@ -16,6 +16,11 @@ export class NodeError extends Error {
     this.code = info.code;
     this.cause = info;
   }
+
+  /** Node-RED puts `toString()` on a Catch node's `msg.error.message`: the message alone, as its own nodes give it. */
+  override toString(): string {
+    return this.message;
+  }
 }
 
 export function toNodeError(error: unknown): NodeError {
@@ -28,7 +33,7 @@ export function toNodeError(error: unknown): NodeError {
 /** What a node with an error output puts on `msg.error` (the Catch node's shape, plus the typed details). */
 export function errorForMessage(error: unknown): Record<string, unknown> {
   const nodeError = toNodeError(error);
-  return { message: `${nodeError.name}: ${nodeError.message}`, code: nodeError.code, cause: nodeError.cause };
+  return { message: nodeError.message, code: nodeError.code, cause: nodeError.cause };
 }
 
 type Send = (msg: NodeMessage | Array<NodeMessage | null>) => void;

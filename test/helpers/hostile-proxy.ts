@@ -1,0 +1,104 @@
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the proxy does with one answer instead of passing it through. */
+export interface Rewrite {
+  method?: string;
+  /** The path (without query) it applies to. */
+  path: string | RegExp;
+  /** Rewrites the JSON body of the real answer. */
+  json?(body: unknown, url: URL): unknown;
+  /** Answers by itself; the real server is not asked. */
+  respond?(req: IncomingMessage, res: ServerResponse, url: URL): void | Promise<void>;
+  /** How many answers it applies to (default: all). */
+  times?: number;
+}
+
+export interface HostileProxy {
+  url: string;
+  /** Every request that reached the proxy: method and path with query. */
+  requests: Array<{ method: string; url: string }>;
+  rewrite(rule: Rewrite): void;
+  /** Changes each request's URL (path and query) before it goes to the real server. */
+  mapRequests(map: (url: string) => string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A man in the middle on 127.0.0.1: forwards everything to an honest server (the sandbox) and
+ * changes only what a test tells it to, the way a hostile backend or network would.
+ */
+export async function startHostileProxy(target: string): Promise<HostileProxy> {
+  const rules: Array<Rewrite & { left: number }> = [];
+  const requests: HostileProxy['requests'] = [];
+  let mapUrl = (url: string): string => url;
+  const server = createServer((req, res) => {
+    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/' });
+    handle(req, res).catch(() => res.destroy());
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    const index = rules.findIndex((r) => (!r.method || r.method === req.method) && (typeof r.path === 'string' ? r.path === url.pathname : r.path.test(url.pathname)));
+    const rule = rules[index];
+    if (rule) {
+      rule.left -= 1;
+      if (rule.left <= 0) rules.splice(index, 1);
+    }
+    if (rule?.respond) {
+      for await (const chunk of req) void chunk;
+      await rule.respond(req, res, url);
+      return;
+    }
+    const body: Buffer[] = [];
+    for await (const chunk of req) body.push(chunk as Buffer);
+    const upstream = await forward(req, mapUrl(req.url ?? '/'), Buffer.concat(body));
+    if (!rule?.json) {
+      res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+      upstream.pipe(res);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of upstream) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    let out = text;
+    try {
+      out = JSON.stringify(rule.json(JSON.parse(text), url));
+    } catch {
+      // Not JSON: passed through as it is.
+    }
+    const headers = { ...upstream.headers, 'content-length': String(Buffer.byteLength(out)) };
+    delete headers['transfer-encoding'];
+    res.writeHead(upstream.statusCode ?? 502, headers);
+    res.end(out);
+  }
+
+  function forward(req: IncomingMessage, path: string, body: Buffer): Promise<IncomingMessage> {
+    const base = new URL(target);
+    return new Promise((resolve, reject) => {
+      const headers = { ...req.headers, host: base.host, 'content-length': String(body.length) };
+      const out = httpRequest({ hostname: base.hostname, port: base.port, method: req.method, path, headers }, resolve);
+      out.on('error', reject);
+      out.end(body);
+    });
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    rewrite: (rule) => rules.push({ ...rule, left: rule.times ?? Infinity }),
+    mapRequests: (map) => {
+      mapUrl = map;
+    },
+    close: () => closeServer(server),
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseUnits } from 'ethers';
+import { parseOceanNodeEnvironments } from '../../src/ocean/dialects/ocean-node-environments';
+import { parseProviderV2Environments } from '../../src/ocean/dialects/provider-v2-environments';
+import { checkEscrowQuote, checkProviderFees, localEscrowPrice, localV2Fee, pricedSeconds, type QuoteContext } from '../../src/ocean/payment/quote-check';
+import type { EscrowQuote, ProviderFee } from '../../src/ocean/payment/types';
+import { failure } from '../helpers/failure';
+import { exchange } from '../helpers/recordings';
+
+/** The recorded paid job: the environment, and the quote the real node gave for 1 cpu and 60 s. */
+const [environment] = parseOceanNodeEnvironments(exchange('d-paid-compute-escrow', /^environments for chain 8996/).response.body, 8996);
+const recordedQuote = (exchange('d-paid-compute-escrow', /^quote for a paid job/).response.body as { payment: EscrowQuote }).payment;
+const recordedRequest = exchange('d-paid-compute-escrow', /^quote for a paid job/).request.body as { maxJobDuration: number; payment: { token: string; resources: Array<{ id: string; amount: number }> } };
+const NODE = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+const ESCROW = '0x0DCd1Bf9A1b36cE34237eEaFef220932846BCD82';
+const OCEAN = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+
+function context(change: Partial<QuoteContext> = {}): QuoteContext {
+  return {
+    chainId: 8996,
+    environment: environment!,
+    providerAddress: NODE,
+    escrowAddress: ESCROW,
+    claimSeconds: 3600,
+    request: { environment: environment!.id, datasets: [], algorithm: { did: 'did:op:1' }, maxJobDuration: recordedRequest.maxJobDuration, resources: recordedRequest.payment.resources, payment: { chainId: 8996, token: recordedRequest.payment.token } },
+    decimals: () => Promise.resolve(18),
+    ...change,
+  };
+}
+
+describe('price quotes checked against what the wallet knows', function () {
+  it('the recorded quote of a real Ocean Node passes: 1 OCEAN per cpu-minute, 1 cpu, 60 s = 1 OCEAN, locked 60 + 3600 s', async function () {
+    assert.equal(recordedQuote.amount, parseUnits('1', 18).toString());
+    assert.equal(recordedQuote.minLockSeconds, 3660);
+    assert.equal(await checkEscrowQuote(recordedQuote, context()), parseUnits('1', 18));
+  });
+
+  it('prices like Ocean Node: asked amounts, else the environment\'s minimum; started minutes; the duration within the environment\'s limits', function () {
+    const price = (request: Partial<QuoteContext['request']>): bigint => localEscrowPrice(environment!, OCEAN, { ...context().request, ...request }, 18);
+    assert.equal(price({ resources: undefined }), parseUnits('1', 18), 'cpu min is 1');
+    assert.equal(price({ resources: [{ id: 'cpu', amount: 2 }] }), parseUnits('2', 18));
+    assert.equal(price({ maxJobDuration: 61 }), parseUnits('2', 18), 'a started minute counts whole');
+    assert.equal(price({ maxJobDuration: 5 }), parseUnits('1', 18), 'raised to minJobDuration 10 s: one minute');
+    assert.equal(price({ maxJobDuration: 99_999 }), parseUnits('60', 18), 'capped at maxJobDuration 3600 s');
+    assert.equal(pricedSeconds(environment!, 5), 10);
+    assert.equal(pricedSeconds(environment!, 99_999), 3600);
+  });
+
+  it('allows 1 % over the local price for rounding, and no more', async function () {
+    await checkEscrowQuote({ ...recordedQuote, amount: parseUnits('1.01', 18).toString() }, context());
+    const error = await failure(checkEscrowQuote({ ...recordedQuote, amount: parseUnits('1.0101', 18).toString() }, context()));
+    assert.equal(error.code, 'PAYMENT_REFUSED');
+    assert.deepEqual(error.details, { field: 'amount', expected: '1.0', got: '1.0101', token: OCEAN });
+  });
+
+  it('names what differed: payee, chain, token, escrow contract, lock', async function () {
+    const cases: Array<[Partial<EscrowQuote>, Partial<QuoteContext>, string]> = [
+      [{ payee: OCEAN }, {}, 'payee'],
+      [{ chainId: 1 }, {}, 'chainId'],
+      [{ token: NODE }, {}, 'token'],
+      [{ escrowAddress: NODE }, {}, 'escrowAddress'],
+      [{}, { escrowAddress: undefined }, 'escrowAddress'],
+      [{ minLockSeconds: 3661 }, {}, 'minLockSeconds'],
+    ];
+    for (const [quote, ctx, field] of cases) {
+      const error = await failure(checkEscrowQuote({ ...recordedQuote, ...quote }, context(ctx)));
+      assert.equal(error.code, 'PAYMENT_REFUSED', field);
+      assert.equal(error.details?.field, field);
+    }
+    // A longer claim time set on the connection allows a longer lock.
+    await checkEscrowQuote({ ...recordedQuote, minLockSeconds: 7260 }, context({ claimSeconds: 7200 }));
+  });
+
+  it('pays the environment\'s own address when the root answer names none, and refuses when neither does', async function () {
+    await checkEscrowQuote(recordedQuote, context({ providerAddress: undefined }));
+    const nobody = { ...environment!, consumerAddress: '' };
+    assert.equal((await failure(checkEscrowQuote(recordedQuote, context({ providerAddress: undefined, environment: nobody })))).details?.field, 'payee');
+  });
+
+  describe('provider fees', function () {
+    const [v2] = parseProviderV2Environments({ 8996: [{ id: 'ocean-compute', consumerAddress: NODE, feeToken: OCEAN, priceMin: '0.5', maxJobDuration: '3600' }] }, 8996);
+    const fee = (change: Partial<ProviderFee> = {}): ProviderFee => ({
+      providerFeeAddress: NODE,
+      providerFeeToken: OCEAN,
+      providerFeeAmount: parseUnits('0.5', 18).toString(),
+      providerData: '0x',
+      v: 27,
+      r: '0x',
+      s: '0x',
+      validUntil: 0,
+      ...change,
+    });
+    const bound = (): bigint => localV2Fee(v2!, 60, 18);
+
+    it('Provider v2: priceMin × seconds / 60, all fees together', async function () {
+      assert.equal(bound(), parseUnits('0.5', 18));
+      await checkProviderFees([{ field: 'datasets[0]', fee: fee() }, { field: 'algorithm', fee: fee({ providerFeeAmount: '0' }) }], context({ environment: v2! }), bound);
+      const twice = await failure(checkProviderFees([{ field: 'datasets[0]', fee: fee() }, { field: 'algorithm', fee: fee() }], context({ environment: v2! }), bound));
+      assert.deepEqual(twice.details, { field: 'providerFeeAmount', expected: '0.5', got: '1.0', token: OCEAN });
+    });
+
+    it('a fee of 0 may name any token and address: nothing moves', async function () {
+      await checkProviderFees([{ field: 'datasets[0]', fee: fee({ providerFeeAmount: '0', providerFeeAddress: OCEAN, providerFeeToken: NODE }) }], context({ environment: v2! }), bound);
+    });
+
+    it('a fee to another address or in another token is refused', async function () {
+      const to = await failure(checkProviderFees([{ field: 'datasets[0]', fee: fee({ providerFeeAddress: OCEAN }) }], context({ environment: v2! }), bound));
+      assert.equal(to.details?.field, 'datasets[0].providerFeeAddress');
+      const token = await failure(checkProviderFees([{ field: 'algorithm', fee: fee({ providerFeeToken: NODE }) }], context({ environment: v2! }), bound));
+      assert.equal(token.details?.field, 'algorithm.providerFeeToken');
+    });
+  });
+
+  it('the table of Escrow contracts is the one @oceanprotocol/contracts ships', function () {
+    execFileSync(process.execPath, [join(__dirname, '..', '..', 'scripts', 'escrow-addresses.mjs'), '--check'], { stdio: 'pipe' });
+  });
+});
