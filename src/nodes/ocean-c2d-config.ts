@@ -106,6 +106,7 @@ export = function register(RED: NodeAPI): void {
       const closing = tracker?.close() ?? Promise.resolve();
       void closing
         .then(() => (removed ? rm(storePath, { force: true }) : undefined))
+        .catch((error: unknown) => this.warn(RED._('ocean-c2d-config.errors.close', { message: (error as Error).message })))
         .finally(() => {
           client?.close();
           done();

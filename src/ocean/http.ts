@@ -219,6 +219,8 @@ function watchStream(source: Readable, request: HttpRequest, idleMs: number, dea
     clearTimeout(idle);
     clearTimeout(whole);
   });
+  // Its reader (a pipeline, a for-await) sees the error; an abandoned stream must not crash the process.
+  watched.on('error', () => undefined);
   pipeline(source, watched, () => undefined);
   return watched;
 }
