@@ -16,16 +16,20 @@ const SAMPLE_DIDS: Record<string, string> = {
   'did:op:87b3a76738911ab50de53e6b42dbb0389ab2d2096fbc8502d556c775cd977109': 'OCEAN_ALGORITHM_DID',
 };
 
+/**
+ * Every example tab, sharing one connection: each example brings its own (so that importing
+ * several never collides), and here they all become CONNECTION_ID.
+ */
 export function demoFlows(pollInterval = '5'): FlowNode[] {
   const flows: FlowNode[] = [];
-  const seen = new Set<string>();
+  let shared: FlowNode | undefined;
   for (const file of readdirSync(EXAMPLES).filter((name) => name.endsWith('.json')).sort()) {
     for (const node of JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as FlowNode[]) {
-      if (seen.has(node.id)) continue;
-      seen.add(node.id);
-      flows.push(node.type === 'ocean-c2d-config' ? connection(node, pollInterval) : withDidVariables(node));
+      if (node.type === 'ocean-c2d-config') shared ??= connection(node, pollInterval);
+      else flows.push(withDidVariables(typeof node.server === 'string' ? { ...node, server: CONNECTION_ID } : node));
     }
   }
+  if (shared) flows.push(shared);
   return flows;
 }
 
@@ -33,6 +37,7 @@ export function demoFlows(pollInterval = '5'): FlowNode[] {
 function connection(node: FlowNode, pollInterval: string): FlowNode {
   return {
     ...node,
+    id: CONNECTION_ID,
     name: 'Ocean backend (OCEAN_* variables)',
     providerUrl: '${OCEAN_PROVIDER_URL}',
     aquariusUrl: '${OCEAN_AQUARIUS_URL}',

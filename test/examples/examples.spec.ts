@@ -52,18 +52,24 @@ describe('the example flows import and run against the sandbox', function () {
       if (node.type === 'debug') return { id: node.id, type: 'helper', z: node.z, x: node.x, y: node.y, name: node.name };
       return tweak(node);
     });
-    await helper.load([...PACKAGE_NODES, ...CORE], nodes, { 'ocean-c2d-example-connection': { privateKey: chain.accounts.consumer.privateKey, rpcEndpoint: chain.rpcUrl } });
+    const connection = nodes.find((node) => node.type === 'ocean-c2d-config')!.id;
+    await helper.load([...PACKAGE_NODES, ...CORE], nodes, { [connection]: { privateKey: chain.accounts.consumer.privateKey, rpcEndpoint: chain.rpcUrl } });
   }
 
   const trigger = (id: string): void => helper.getNode(id).receive({});
 
-  it('uses every node type of the package across the examples, each with a comment', async function () {
+  it('uses every node type of the package across the examples, each with a comment and ids of its own', async function () {
     const files = (await readdir(EXAMPLES)).filter((name) => name.endsWith('.json'));
     assert.equal(files.length, 6);
     const types = new Set<string>();
+    const ids = new Set<string>();
     for (const file of files) {
       const nodes = JSON.parse(await readFile(join(EXAMPLES, file), 'utf8')) as FlowNode[];
       nodes.forEach((node) => types.add(node.type));
+      for (const node of nodes) {
+        assert.ok(!ids.has(node.id), `${file}: id ${node.id} is in another example too, so importing both would collide`);
+        ids.add(node.id);
+      }
       assert.ok(nodes.some((node) => node.type === 'comment'), `${file} explains itself in a comment node`);
       assert.ok(!JSON.stringify(nodes).includes('privateKey'), `${file} holds no key`);
     }

@@ -1,49 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareSync } from 'bcryptjs';
 import { editorLogin, prepareUserDir, type Login } from '../../scripts/user-dir';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Node-RED from devDependencies on the prepared user directory, until its editor answers. */
-async function startNodeRed(dir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', dir, '--settings', join(dir, 'settings.js'), '--port', String(port)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_RED_PORT: String(port) },
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  for (let i = 0; i < 150; i++) {
-    const answer = await fetch(`http://127.0.0.1:${port}/settings`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
-    if (answer) return child;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`Node-RED did not start within 15 s:\n${output}`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGINT');
-  });
-}
+import { startNodeRedProcess } from '../helpers/node-red-process';
 
 describe('npm start: the editor\'s login and the credential secret', function () {
   this.timeout(60_000);
@@ -72,49 +35,48 @@ describe('npm start: the editor\'s login and the credential secret', function ()
   });
 
   it('a real Node-RED behind it asks for the login, and its credentials get a random secret', async function () {
-    const port = await freePort();
     const login: Login = editorLogin(dir, {});
-    prepareUserDir(dir, { uiPort: port, replaceFlows: true, forgetJobs: true, pollInterval: '5', login });
+    prepareUserDir(dir, { uiPort: 0, replaceFlows: true, forgetJobs: true, pollInterval: '5', login });
     assert.doesNotMatch(readFileSync(join(dir, 'settings.js'), 'utf8'), /credentialSecret/, 'no fixed secret in the settings');
-    const nodeRed = await startNodeRed(dir, port);
+    const nodeRed = await startNodeRedProcess({ userDir: dir });
+    const url = nodeRed.url;
     try {
-      const anonymous = await fetch(`http://127.0.0.1:${port}/flows`);
+      const anonymous = await fetch(`${url}/flows`);
       assert.equal(anonymous.status, 401, 'no flows, so no key, without a login');
-      const token = await fetch(`http://127.0.0.1:${port}/auth/token`, {
+      const token = await fetch(`${url}/auth/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ client_id: 'node-red-admin', grant_type: 'password', scope: '*', username: login.username, password: login.newPassword }),
       });
       assert.equal(token.status, 200);
       const { access_token: accessToken } = (await token.json()) as { access_token: string };
-      const flows = await fetch(`http://127.0.0.1:${port}/flows`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const flows = await fetch(`${url}/flows`, { headers: { authorization: `Bearer ${accessToken}` } });
       assert.equal(flows.status, 200);
-      const wrong = await fetch(`http://127.0.0.1:${port}/auth/token`, {
+      const wrong = await fetch(`${url}/auth/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ client_id: 'node-red-admin', grant_type: 'password', scope: '*', username: login.username, password: 'guess' }),
       });
       assert.equal(wrong.status, 403, 'a wrong password is refused');
     } finally {
-      await stop(nodeRed);
+      await nodeRed.stop();
     }
     const runtime = JSON.parse(readFileSync(join(dir, '.config.runtime.json'), 'utf8')) as { _credentialSecret?: string };
     assert.match(String(runtime._credentialSecret), /^[0-9a-f]{64}$/, 'Node-RED made its own random secret, kept in the user directory');
   });
 
   it('a user directory from before 0.2, encrypted with the old public secret, is moved to a random one', async function () {
-    const port = await freePort();
-    prepareUserDir(dir, { uiPort: port, replaceFlows: true, forgetJobs: true, pollInterval: '5' });
+    prepareUserDir(dir, { uiPort: 0, replaceFlows: true, forgetJobs: true, pollInterval: '5' });
     // As the old npm start left it: the credentials encrypted with the fixed secret.
     const credentials = { 'ocean-c2d-example-connection': { privateKey: '${OCEAN_PRIVATE_KEY}', rpcEndpoint: '${OCEAN_RPC_URL}' } };
     const iv = randomBytes(16);
     const cipher = createCipheriv('aes-256-ctr', createHash('sha256').update('ocean-c2d-local-demo').digest(), iv);
     const sealed = iv.toString('hex') + cipher.update(JSON.stringify(credentials), 'utf8', 'base64') + cipher.final('base64');
     writeFileSync(join(dir, 'flows_cred.json'), JSON.stringify({ $: sealed }));
-    prepareUserDir(dir, { uiPort: port, replaceFlows: false, forgetJobs: true, pollInterval: '5' });
+    prepareUserDir(dir, { uiPort: 0, replaceFlows: false, forgetJobs: true, pollInterval: '5' });
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'flows_cred.json'), 'utf8')), credentials, 'read with the old secret, left for Node-RED to seal');
-    const nodeRed = await startNodeRed(dir, port);
-    await stop(nodeRed);
+    const nodeRed = await startNodeRedProcess({ userDir: dir });
+    await nodeRed.stop();
     const runtime = JSON.parse(readFileSync(join(dir, '.config.runtime.json'), 'utf8')) as { _credentialSecret?: string };
     assert.match(String(runtime._credentialSecret), /^[0-9a-f]{64}$/);
   });
