@@ -1,8 +1,9 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
-import type { ComputeEnvironment, EnvironmentConstraints } from '../ocean';
+import type { ComputeEnvironment, EnvironmentConstraints, OceanClient, Withdrawal } from '../ocean';
 import { configNodeFor } from './lib/config-node';
 import { readConstraints, readMode, type ConstraintFields } from './lib/environment-options';
 import { reportFailure } from './lib/node-error';
+import { parse, readOption } from './lib/options';
 import { status } from './lib/status';
 import { mergeOcean } from './lib/message';
 
@@ -12,6 +13,11 @@ interface C2dEnvsDef extends NodeDef, ConstraintFields {
   server: string;
   mode: string;
   modeType: string;
+  /** Withdraw mode: the token (blank: every token the escrow holds), and how much (blank: all available). */
+  withdrawToken?: string;
+  withdrawTokenType?: string;
+  withdrawAmount?: string;
+  withdrawAmountType?: string;
 }
 
 export = function register(RED: NodeAPI): void {
@@ -23,9 +29,22 @@ export = function register(RED: NodeAPI): void {
       try {
         const client = configNodeFor(RED, def.server).getClient();
         const mode = await readMode(RED, this, msg, def);
+        const output = msg as NodeMessageInFlow & { ocean?: Record<string, unknown> };
+        if (mode === 'account' || mode === 'withdraw') {
+          status.working(this, RED._('c2d-envs.status.reading'));
+          if (mode === 'account') {
+            output.payload = await client.account();
+            status.done(this, RED._('c2d-envs.status.account'));
+          } else {
+            const withdrawn = await withdraw(client, await readOption(RED, this, msg, def, { field: 'withdrawToken', parse: parse.string }), await readOption(RED, this, msg, def, { field: 'withdrawAmount', parse: parse.string }));
+            output.payload = withdrawn;
+            status.done(this, RED._('c2d-envs.status.withdrawn', { count: withdrawn.filter((w) => w.amount !== '0').length }));
+          }
+          send(output);
+          return done();
+        }
         const constraints: EnvironmentConstraints = await readConstraints(RED, this, msg, def);
         status.working(this, RED._('c2d-envs.status.requesting'));
-        const output = msg as NodeMessageInFlow & { ocean?: Record<string, unknown> };
         if (mode === 'pick') {
           const env: ComputeEnvironment = await client.pickEnvironment(constraints);
           output.payload = env;
@@ -49,3 +68,12 @@ export = function register(RED: NodeAPI): void {
 
   RED.nodes.registerType('c2d-envs', C2dEnvsNode);
 };
+
+/** One token's unlocked escrow funds, or every token's when none is named, back into the wallet. */
+async function withdraw(client: OceanClient, token: string | undefined, amount: string | undefined): Promise<Withdrawal[]> {
+  if (token) return [await client.withdrawEscrow(token, amount)];
+  const held = (await client.account()).tokens.filter((t) => t.escrow && Number(t.escrow.available) > 0);
+  const withdrawn: Withdrawal[] = [];
+  for (const holding of held) withdrawn.push(await client.withdrawEscrow(holding.token));
+  return withdrawn;
+}

@@ -5,6 +5,7 @@ import { configNodeFor, type OceanConfigNode } from './lib/config-node';
 import { Follower, followTimeout } from './lib/follower';
 import { InFlight } from './lib/in-flight';
 import { jobMessage } from './lib/job-message';
+import { mergeOcean } from './lib/message';
 import { reportFailure, reportLater } from './lib/node-error';
 import { parse, readOption } from './lib/options';
 import { deliverResults } from './lib/result-delivery';
@@ -20,6 +21,8 @@ interface ComputeStartDef extends NodeDef, StartConfig {
   followTimeoutType: string;
   /** When following: also fetch the output into msg.results. */
   fetchOutput: boolean;
+  /** Ask what the job would cost, and start nothing. */
+  quoteOnly?: boolean;
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 3600;
@@ -83,6 +86,15 @@ export = function register(RED: NodeAPI): void {
         const follow = def.follow === true;
         inFlight.start();
         const request: StartJobRequest = { ...plan.request, environment: await environmentFor(client, plan) };
+        // Asking for a quote instead only ever pays less, so a message may ask for it.
+        if (def.quoteOnly === true || (msg as { quote?: unknown }).quote === true) {
+          const quoted = msg as NodeMessage & { ocean?: unknown };
+          quoted.payload = await client.quoteJob(request);
+          quoted.ocean = mergeOcean(msg, { backend: (await client.connect()).dialect.kind, chainId: client.settings.chainId, environment: request.environment });
+          inFlight.succeeded(RED._('compute-start.status.quoted'));
+          send(quoted);
+          return done();
+        }
         const job = await client.startJob(request);
         const did = mainDid(request);
         const out = jobMessage(msg, job, client, { environment: request.environment, ...(did ? { did } : {}) });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeAPI, NodeDef } from 'node-red';
 import { isAddress } from 'ethers';
-import { OceanClient, OceanError, isOceanError, type EscrowLimits } from '../ocean';
+import { FileSpendingStore, OceanClient, OceanError, isOceanError, parseBudgets, type EscrowLimits } from '../ocean';
 import { invalidConfig } from '../ocean/errors';
 import { FileTrackerStore, JobTracker } from '../tracker';
 import { CONFIG_NODE_TYPE, type OceanConfigCredentials, type OceanConfigNode } from './lib/config-node';
@@ -22,6 +22,8 @@ interface OceanConfigDef extends NodeDef {
   escrowClaimSeconds?: string | number;
   /** Paid jobs' worth of escrow locks to authorise at once (default 1: exactly what the job needs). */
   authorizeJobs?: string | number;
+  /** What paid jobs may commit: rows {token, perJob, limit, period}, or their JSON text. */
+  budgets?: unknown;
 }
 
 const DEFAULT_POLL_SECONDS = 5;
@@ -55,6 +57,10 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     let client: OceanClient | undefined;
     let configError: OceanError | undefined;
+    const storeFolder = join(String(RED.settings.userDir ?? tmpdir()), 'ocean-c2d');
+    const storeName = this.id.replace(/[^\w-]/g, '_');
+    // What paid jobs committed, kept beside the followed jobs: a restart or redeploy does not reset the budgets.
+    const spendingPath = join(storeFolder, `spending-${storeName}.json`);
     try {
       const privateKey = this.credentials?.privateKey;
       const rpcUrl = this.credentials?.rpcEndpoint || def.rpcUrl;
@@ -66,6 +72,7 @@ export = function register(RED: NodeAPI): void {
         rpcUrl,
         privateKey: privateKey ? privateKey : undefined,
         payment: { escrow: escrowSettings(def) },
+        budget: { rules: parseBudgets(def.budgets), store: new FileSpendingStore(spendingPath) },
       });
     } catch (error) {
       configError = isOceanError(error) ? error : new OceanError('INVALID_CONFIG', String(error));
@@ -79,7 +86,7 @@ export = function register(RED: NodeAPI): void {
     };
 
     // Followed jobs are saved in the user directory, so a restart picks them up again.
-    const storePath = join(String(RED.settings.userDir ?? tmpdir()), 'ocean-c2d', `jobs-${this.id.replace(/[^\w-]/g, '_')}.json`);
+    const storePath = join(storeFolder, `jobs-${storeName}.json`);
     // settings.js may lower the floor (oceanC2dMinPollInterval), e.g. for a local sandbox without a rate limit.
     const floor = Number((RED.settings as { oceanC2dMinPollInterval?: unknown }).oceanC2dMinPollInterval) || MIN_POLL_SECONDS;
     const seconds = Math.max(floor, Number(def.pollInterval) || DEFAULT_POLL_SECONDS);
@@ -105,7 +112,7 @@ export = function register(RED: NodeAPI): void {
       // Jobs on the network keep running; they are followed again after the restart or redeploy.
       const closing = tracker?.close() ?? Promise.resolve();
       void closing
-        .then(() => (removed ? rm(storePath, { force: true }) : undefined))
+        .then(() => (removed ? Promise.all([rm(storePath, { force: true }), rm(spendingPath, { force: true })]) : undefined))
         .catch((error: unknown) => this.warn(RED._('ocean-c2d-config.errors.close', { message: (error as Error).message })))
         .finally(() => {
           client?.close();

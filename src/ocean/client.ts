@@ -11,8 +11,9 @@ import type { ComputeJob, ResultFile, ResultKind } from './jobs';
 import { validateStartRequest, type StartJobRequest } from './job-request';
 import { isRecord } from './server-message';
 import { parseConnectionSettings, type ConnectionInput, type ConnectionSettings } from './settings';
-import { ChainAccess } from './payment/chain';
-import { OrderMemory, payForJob } from './payment/pay';
+import type { AccountView, Withdrawal } from './payment/account';
+import { Payments, type BudgetOptions } from './payment/payments';
+import type { JobQuote } from './payment/quote';
 import type { PaymentOptions } from './payment/types';
 import { checkAssets, withServiceIds, type CheckedAsset } from './start-checks';
 import { walletFromPrivateKey } from './wallet';
@@ -25,6 +26,8 @@ export interface OceanClientOptions extends ConnectionInput {
   useAuthToken?: boolean;
   /** Receipt timeout and escrow limits for paid jobs. */
   payment?: PaymentOptions;
+  /** What paid jobs may commit, per job and per period, and where that is counted. */
+  budget?: BudgetOptions;
 }
 
 /** The backend as detected once per client. */
@@ -63,11 +66,9 @@ export class OceanClient {
   private readonly wallet?: Wallet;
   private readonly ddos: DdoResolver;
   private readonly useAuthToken: boolean;
-  private readonly paymentOptions: PaymentOptions;
-  private readonly orders = new OrderMemory();
+  private readonly payments: Payments;
   private connection?: Promise<Connection>;
   private authenticator?: Authenticator;
-  private chainAccess?: ChainAccess;
 
   constructor(options: OceanClientOptions) {
     this.settings = parseConnectionSettings(options);
@@ -75,7 +76,18 @@ export class OceanClient {
     this.http = new HttpClient(options.http);
     this.ddos = new DdoResolver(this.http, this.settings.aquariusUrl);
     this.useAuthToken = options.useAuthToken ?? true;
-    this.paymentOptions = options.payment ?? {};
+    this.payments = new Payments(
+      {
+        settings: this.settings,
+        environments: () => this.environments(),
+        providerAddress: async () => providerAddressFor((await this.connect()).info, this.settings.chainId),
+        send: (plan) => this.plain(plan, {}),
+        wallet: (action) => this.needWallet(action),
+        jobs: () => this.listJobs(),
+      },
+      options.payment ?? {},
+      options.budget,
+    );
   }
 
   /** The wallet's address (EIP-55), or undefined without a key. */
@@ -126,6 +138,44 @@ export class OceanClient {
    * it. Nothing is paid before the checks pass; orders given as transferTxId are not paid again.
    */
   async startJob(request: StartJobRequest, options: StartOptions = {}): Promise<ComputeJob> {
+    const { dialect, auth, checked, ready } = await this.checkStart(request, options);
+    const prepared = await this.payments.prepare(ready, checked, dialect, auth.address);
+    let body: unknown;
+    try {
+      body = await this.signed(auth, dialect, dialect.startPlan(auth.address, prepared.request), options);
+    } catch (error) {
+      await prepared.failed(error);
+      throw error;
+    }
+    await prepared.started();
+    const [job] = dialect.parseJobs(body);
+    if (!job) throw new OceanError('BAD_RESPONSE', `The ${dialect.label} accepted the job but answered no job id`);
+    return job;
+  }
+
+  /**
+   * What starting the job would commit, per token, which orders would be reused, and whether the
+   * budget allows it: everything a start checks and asks, but no transaction and no job.
+   */
+  async quoteJob(request: StartJobRequest, options: StartOptions = {}): Promise<JobQuote> {
+    const { dialect, auth, checked, ready } = await this.checkStart(request, options);
+    return this.payments.quote(ready, checked, dialect, auth.address);
+  }
+
+  /** The wallet: the chain's coin, fee tokens and budget tokens, escrow funds (Ocean Node), and the budgets' room. */
+  async account(options: CallOptions = {}): Promise<AccountView> {
+    const feeTokens = [...new Set((await this.environments(options)).flatMap((env) => env.feeTokens))];
+    const { dialect } = await this.connect(options);
+    return this.payments.account(feeTokens, dialect.kind === 'ocean-node');
+  }
+
+  /** Takes unlocked escrow funds of `token` back into the wallet: `amount` (token units, "2.5") or all that is available. */
+  withdrawEscrow(token: string, amount?: string): Promise<Withdrawal> {
+    return this.payments.withdraw(token, amount);
+  }
+
+  /** The checks every start (and quote) makes before anything is paid or sent. */
+  private async checkStart(request: StartJobRequest, options: StartOptions): Promise<{ dialect: Dialect; auth: Authenticator; checked: CheckedAsset[]; ready: StartJobRequest }> {
     validateStartRequest(request);
     const { dialect } = await this.connect(options);
     dialect.validateStart(request);
@@ -134,12 +184,7 @@ export class OceanClient {
       resolve: (did) => this.resolveDdo(did, options),
       reachable: options.connectivityCheck === false ? undefined : (ddo, service) => this.filesReachable(ddo, service, options),
     });
-    const ready = await this.pay(withServiceIds(request, checked), checked, dialect, auth.address, options);
-    const plan = dialect.startPlan(auth.address, ready);
-    const body = await this.signed(auth, dialect, plan, options);
-    const [job] = dialect.parseJobs(body);
-    if (!job) throw new OceanError('BAD_RESPONSE', `The ${dialect.label} accepted the job but answered no job id`);
-    return job;
+    return { dialect, auth, checked, ready: withServiceIds(request, checked) };
   }
 
   /** One job's status. */
@@ -201,46 +246,7 @@ export class OceanClient {
   /** Cancels everything in flight; the client cannot be used afterwards. */
   close(): void {
     this.http.close();
-    this.chainAccess?.close();
-  }
-
-  /**
-   * A free job pays nothing, on either backend: on Ocean Node it uses the free tier; a Provider v2
-   * needs datatoken orders, so a free job there runs only on orders passed in as transferTxId.
-   * Paid Ocean Node jobs need an escrow, and unpaid published assets need orders.
-   */
-  private async pay(request: StartJobRequest, checked: CheckedAsset[], dialect: Dialect, consumerAddress: string, options: CallOptions): Promise<StartJobRequest> {
-    const unpaid = checked.filter((asset) => !asset.input.transferTxId);
-    if (request.free === true) {
-      if (dialect.kind === 'ocean-node' || unpaid.length === 0) return request;
-      throw new OceanError('PAYMENT_REFUSED', `Nothing was paid: the job is set to free, but a ${dialect.label} needs a datatoken order for ${unpaid.map((a) => a.field).join(', ')}; set the node's tier to paid to order, or pass paid orders as transferTxId`, {
-        details: { field: 'free', unpaid: unpaid.map((a) => a.field) },
-      });
-    }
-    if (dialect.kind !== 'ocean-node' && unpaid.length === 0) return request;
-    const environment = (await this.environments(options)).find((env) => env.id === request.environment);
-    if (!environment) {
-      throw new OceanError('INVALID_INPUT', `environment: ${this.settings.providerUrl} has no compute environment "${request.environment}" on chain ${this.settings.chainId}`, { details: { field: 'environment' } });
-    }
-    const { info } = await this.connect(options);
-    return payForJob(request, checked, {
-      chain: this.chain(),
-      dialect,
-      consumerAddress,
-      chainId: this.settings.chainId,
-      providerAddress: providerAddressFor(info, this.settings.chainId),
-      environment,
-      send: (plan) => this.plain(plan, options),
-      memory: this.orders,
-      options: this.paymentOptions,
-    });
-  }
-
-  private chain(): ChainAccess {
-    const { rpcUrl, chainId } = this.settings;
-    if (!rpcUrl) throw new OceanError('INVALID_CONFIG', 'rpcUrl: paid jobs need the JSON-RPC URL of the chain; set it in the connection', { details: { field: 'rpcUrl' } });
-    this.chainAccess ??= new ChainAccess(rpcUrl, chainId, this.needWallet('pay for jobs'));
-    return this.chainAccess;
+    this.payments.close();
   }
 
   private async detect(options: CallOptions): Promise<Connection> {

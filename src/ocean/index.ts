@@ -8,3 +8,8 @@ export type { Ddo, DdoService } from './ddo';
 export type { ConnectionSettings } from './settings';
 export * from './results';
 export type { PaymentOptions, EscrowLimits, PaidOrder } from './payment/types';
+export { parseBudgets } from './payment/budget-rules';
+export { FileSpendingStore } from './payment/spending-store';
+export type { BudgetRule, BudgetRoom, SpendingStore, SpentEntry } from './payment/budget';
+export type { JobQuote, QuotedCost, QuotedOrder } from './payment/quote';
+export type { AccountView, TokenHolding, Withdrawal } from './payment/account';

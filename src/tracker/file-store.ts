@@ -1,15 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile, rename } from 'node:fs/promises';
 import { invalidConfig } from '../ocean/errors';
+import { writeFileAtomic } from '../store/atomic-file';
 import { errorCode } from './error-info';
 import { TrackerStoreError } from './store-error';
 import { formatStore, parseStore } from './store-format';
 import type { FollowedJob, TrackerStore } from './types';
 
 /**
- * Keeps the followed jobs in one JSON file. A save writes a temp file next to it, flushes it and
- * renames it over the file, so a crash leaves the old list or the new one, never half of one.
+ * Keeps the followed jobs in one JSON file, written atomically (the old list or the new one,
+ * never half of one).
  * A missing file is an empty list. A damaged file is moved aside to `<path>.corrupt` and `load`
  * rejects with a TrackerStoreError whose `recovered` holds the jobs that could still be read.
  */
@@ -46,19 +45,9 @@ export class FileTrackerStore implements TrackerStore {
   }
 
   private async write(text: string): Promise<void> {
-    const temp = `${this.path}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await mkdir(dirname(this.path), { recursive: true });
-      const file = await open(temp, 'w', 0o600);
-      try {
-        await file.writeFile(text, 'utf8');
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temp, this.path);
+      await writeFileAtomic(this.path, text);
     } catch (error) {
-      await rm(temp, { force: true }).catch(() => undefined);
       throw new TrackerStoreError('STORE_WRITE_FAILED', `Could not save the followed jobs to ${this.path}: ${reason(error)}`, this.path);
     }
   }

@@ -60,7 +60,7 @@ describe('the example flows import and run against the sandbox', function () {
 
   it('uses every node type of the package across the examples, each with a comment and ids of its own', async function () {
     const files = (await readdir(EXAMPLES)).filter((name) => name.endsWith('.json'));
-    assert.equal(files.length, 6);
+    assert.equal(files.length, 7);
     const types = new Set<string>();
     const ids = new Set<string>();
     for (const file of files) {
@@ -133,4 +133,19 @@ describe('the example flows import and run against the sandbox', function () {
     assert.equal(history.length, 1);
     assert.equal(history[0]!.stats.count, 12);
   });
+
+  it('07 prices the job, runs it within the budget, and reads the wallet', async function () {
+    await load('07');
+    const stats = nextMessage('ex7-out', 30_000);
+    trigger('ex7-i');
+    const results = (await stats).results as { sensor: string; count: number; max: number };
+    assert.deepEqual([results.sensor, results.count, results.max], ['greenhouse-1', 6, 25.3]);
+    const wallet = nextMessage('ex7-view', 20_000);
+    trigger('ex7-tick');
+    const view = (await wallet).payload as { tokens: Array<{ symbol?: string; balance: string; escrow?: { available: string } }>; budgets: Array<{ spent?: string; window?: string }> };
+    const ocean = view.tokens.find((t) => t.symbol === 'OCEAN');
+    assert.ok(ocean && Number(ocean.balance) > 0, 'the wallet holds OCEAN');
+    assert.equal(view.budgets.find((b) => b.window === '24h')?.spent, '1.0', `the paid job counted against the budget: ${JSON.stringify(view.budgets)}`);
+  });
 });
+

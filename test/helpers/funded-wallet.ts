@@ -17,9 +17,10 @@ export async function fundedWallet(chain: BootstrappedChain, grants: Grants = {}
   const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true, cacheTimeout: -1 });
   await provider.send('anvil_setBalance', [wallet.address, toBeHex(parseEther('10'))]);
   if (grants.ocean) {
+    // The deployer owns OceanToken: minting, unlike a transfer, never runs a long suite out of OCEAN.
     const deployer = connectWallet(chain.rpcUrl, chain.accounts.deployer.privateKey, chain.chainId);
-    const ocean = new Contract(chain.contracts.oceanToken, ['function transfer(address to, uint256 amount) returns (bool)'], deployer);
-    await (await ocean.getFunction('transfer')(wallet.address, parseEther(String(grants.ocean)))).wait();
+    const ocean = new Contract(chain.contracts.oceanToken, ['function mint(address account, uint256 amount)'], deployer);
+    await (await ocean.getFunction('mint')(wallet.address, parseEther(String(grants.ocean)))).wait();
   }
   const publisher = connectWallet(chain.rpcUrl, chain.accounts.publisher.privateKey, chain.chainId);
   for (const [datatoken, count] of Object.entries(grants.datatokens ?? {})) {

@@ -24,11 +24,12 @@ export interface ConstraintFields {
   needCapacityType?: string;
 }
 
-export type EnvironmentsMode = 'list' | 'pick';
+export const ENVIRONMENTS_MODES = ['list', 'pick', 'account', 'withdraw'] as const;
+export type EnvironmentsMode = (typeof ENVIRONMENTS_MODES)[number];
 
-/** `msg.mode` wins over the node's setting; the default lists. */
+/** The node's Output (`msg.mode` when it is left blank); the default lists. */
 export async function readMode(RED: NodeAPI, node: Node, msg: NodeMessage, config: { mode?: string; modeType?: string }): Promise<EnvironmentsMode> {
-  return (await readOption(RED, node, msg, config, { field: 'mode', fallback: 'mode', parse: parse.oneOf(['list', 'pick'] as const) })) ?? 'list';
+  return (await readOption(RED, node, msg, config, { field: 'mode', fallback: 'mode', parse: parse.oneOf(ENVIRONMENTS_MODES) })) ?? 'list';
 }
 
 type NumericKey = 'minCpu' | 'minRam' | 'minDisk' | 'minGpu' | 'maxPricePerMinute';

@@ -17,6 +17,8 @@ export const DATATOKEN_ABI = [
 
 export const ESCROW_ABI = [
   'function deposit(address token, uint256 amount)',
+  'function withdraw(address[] tokens, uint256[] amounts)',
+  'function getUserTokens(address user) view returns (address[])',
   'function authorize(address token, address payee, uint256 maxLockedAmount, uint256 maxLockSeconds, uint256 maxLockCounts)',
   'function getUserFunds(address payer, address token) view returns (tuple(uint256 available, uint256 locked))',
   'function getAuthorizations(address token, address payer, address payee) view returns (tuple(address payee, uint256 maxLockedAmount, uint256 currentLockedAmount, uint256 maxLockSeconds, uint256 maxLockCounts, uint256 currentLocks)[])',

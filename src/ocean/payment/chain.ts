@@ -2,6 +2,7 @@ import { Contract, JsonRpcProvider, NonceManager, type Wallet } from 'ethers';
 import { SerialQueue } from '../auth/nonces';
 import { OceanError } from '../errors';
 import { ERC20_ABI } from './abi';
+import { EscrowHolds } from './escrow';
 
 const CHAIN_ID_TIMEOUT_MS = 10_000;
 
@@ -13,8 +14,11 @@ export class ChainAccess {
   readonly provider: JsonRpcProvider;
   readonly signer: NonceManager;
   readonly queue = new SerialQueue();
+  /** Escrow funds promised to starts of this wallet that the node has not locked yet. */
+  readonly escrowHolds = new EscrowHolds();
   private checked?: Promise<void>;
   private readonly tokenDecimals = new Map<string, Promise<number>>();
+  private readonly tokenSymbols = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly rpcUrl: string,
@@ -62,6 +66,20 @@ export class ChainAccess {
       });
       known.catch(() => this.tokenDecimals.delete(key));
       this.tokenDecimals.set(key, known);
+    }
+    return known;
+  }
+
+  /** A token's symbol ("OCEAN"), read once; undefined when the contract has none. */
+  symbol(token: string): Promise<string | undefined> {
+    const key = token.toLowerCase();
+    let known = this.tokenSymbols.get(key);
+    if (!known) {
+      known = (new Contract(token, ERC20_ABI, this.provider).getFunction('symbol')() as Promise<string>).then(
+        (symbol) => (typeof symbol === 'string' && symbol.length <= 32 ? symbol : undefined),
+        () => undefined,
+      );
+      this.tokenSymbols.set(key, known);
     }
     return known;
   }

@@ -6,7 +6,17 @@ import type { ChainAccess } from './chain';
 import { sendTransaction } from './transactions';
 import type { InitializeItem, ProviderFee } from './types';
 
-const ONE_DATATOKEN = 10n ** 18n;
+/** What `startOrder` takes from the payer: one datatoken. */
+export const ONE_DATATOKEN = 10n ** 18n;
+
+/** What one initialize line asks: nothing (a valid order), renew a valid order's fee, or a new order. */
+export type OrderAction = 'none' | 'reuse' | 'renew' | 'order';
+
+export function orderAction(item: InitializeItem): OrderAction {
+  if (item.validOrder && !item.providerFee) return 'reuse';
+  if (item.validOrder) return 'renew';
+  return 'order';
+}
 
 export interface OrderTarget {
   field: string;
@@ -22,7 +32,7 @@ export interface OrderTarget {
  * one datatoken and pays the fee. Resolves with the transferTxId for the start request.
  */
 export async function payForAsset(chain: ChainAccess, item: InitializeItem, target: OrderTarget, receiptTimeoutMs: number): Promise<string> {
-  if (item.validOrder && !item.providerFee) return item.validOrder;
+  if (item.validOrder && orderAction(item) === 'reuse') return item.validOrder;
   const datatokenAddress = item.datatoken ?? target.service.datatokenAddress;
   if (!datatokenAddress || !item.providerFee) {
     throw new OceanError('BAD_RESPONSE', `${target.field}: initializeCompute gave neither a valid order nor a provider fee for ${target.did}`);

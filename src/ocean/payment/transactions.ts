@@ -10,7 +10,7 @@ import { shortReason, withTimeout } from './chain';
 export async function sendTransaction(contract: Contract, method: string, args: unknown[], what: string, receiptTimeoutMs: number): Promise<string> {
   let response: ContractTransactionResponse;
   try {
-    response = (await contract.getFunction(method).send(...args)) as ContractTransactionResponse;
+    response = await sendOnce(contract, method, args);
   } catch (error) {
     throw transactionError(error, what);
   }
@@ -28,6 +28,21 @@ export async function sendTransaction(contract: Contract, method: string, args: 
     );
   }
   return response.hash;
+}
+
+/**
+ * Sends the call; when the wallet's nonce moved on elsewhere (another program, another Node-RED
+ * with the same key), the nonce is read again from the chain and the call sent once more.
+ */
+async function sendOnce(contract: Contract, method: string, args: unknown[]): Promise<ContractTransactionResponse> {
+  try {
+    return (await contract.getFunction(method).send(...args)) as ContractTransactionResponse;
+  } catch (error) {
+    const runner = contract.runner as { reset?: () => void } | null;
+    if ((error as { code?: unknown }).code !== 'NONCE_EXPIRED' || typeof runner?.reset !== 'function') throw error;
+    runner.reset();
+    return (await contract.getFunction(method).send(...args)) as ContractTransactionResponse;
+  }
 }
 
 function transactionError(error: unknown, what: string): OceanError {
