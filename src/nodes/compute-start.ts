@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import type { ComputeJob, OceanClient, StartJobRequest } from '../ocean';
+import type { ComputeJob, EnvironmentConstraints, OceanClient, StartJobRequest } from '../ocean';
 import { isAssetInput } from '../ocean/job-request';
 import { configNodeFor, type OceanConfigNode } from './lib/config-node';
 import { Follower, followTimeout } from './lib/follower';
@@ -9,7 +9,7 @@ import { mergeOcean } from './lib/message';
 import { reportFailure, reportLater } from './lib/node-error';
 import { parse, readOption } from './lib/options';
 import { deliverResults } from './lib/result-delivery';
-import { readStartOptions, type StartConfig, type StartPlan } from './lib/start-options';
+import { readStartOptions, type StartConfig } from './lib/start-options';
 import { status } from './lib/status';
 
 interface ComputeStartDef extends NodeDef, StartConfig {
@@ -48,7 +48,7 @@ export = function register(RED: NodeAPI): void {
     const followerFor = (config: OceanConfigNode): Follower => {
       if (follower) return follower;
       const client = config.getClient();
-      follower = new Follower(this, config.getTracker(), {
+      follower = new Follower(this, config, {
         done: (job, msg) => {
           finish(job, msg, client).then(
             () => ((follower?.count() ?? 0) === 0 ? status.done(this, `${job.status ?? ''} ${job.statusText.trim()}`.trim()) : undefined),
@@ -85,17 +85,22 @@ export = function register(RED: NodeAPI): void {
         const plan = await readStartOptions(RED, this, msg, def);
         const follow = def.follow === true;
         inFlight.start();
-        const request: StartJobRequest = { ...plan.request, environment: await environmentFor(client, plan) };
         // Asking for a quote instead only ever pays less, so a message may ask for it.
         if (def.quoteOnly === true || (msg as { quote?: unknown }).quote === true) {
+          const environment = typeof plan.environment === 'string' ? plan.environment : (await client.pickEnvironment(pickConstraints(plan.environment.pick))).id;
           const quoted = msg as NodeMessage & { ocean?: unknown };
-          quoted.payload = await client.quoteJob(request);
-          quoted.ocean = mergeOcean(msg, { backend: (await client.connect()).dialect.kind, chainId: client.settings.chainId, environment: request.environment });
+          quoted.payload = await client.quoteJob({ ...plan.request, environment });
+          quoted.ocean = mergeOcean(msg, { backend: (await client.connect()).dialect.kind, chainId: client.settings.chainId, environment });
           inFlight.succeeded(RED._('compute-start.status.quoted'));
           send(quoted);
           return done();
         }
-        const job = await client.startJob(request);
+        const onRateLimit = (ms: number): void => status.waiting(this, RED._('compute-start.status.rateLimited', { seconds: Math.ceil(ms / 1000) }));
+        const job =
+          typeof plan.environment === 'string'
+            ? await client.startJob({ ...plan.request, environment: plan.environment }, { onRateLimit })
+            : await client.startPicked(plan.request, pickConstraints(plan.environment.pick), { onRateLimit });
+        const request: StartJobRequest = { ...plan.request, environment: job.environment ?? (typeof plan.environment === 'string' ? plan.environment : '') };
         const did = mainDid(request);
         const out = jobMessage(msg, job, client, { environment: request.environment, ...(did ? { did } : {}) });
         if (follow) {
@@ -123,12 +128,9 @@ export = function register(RED: NodeAPI): void {
   RED.nodes.registerType('compute-start', ComputeStartNode);
 };
 
-/** The environment the plan names, or the one it asks to pick (as the c2d-envs node would). */
-async function environmentFor(client: OceanClient, plan: StartPlan): Promise<string> {
-  if (typeof plan.environment === 'string') return plan.environment;
-  const { pick } = plan.environment;
-  const free = pick === 'free' ? true : pick === 'paid' ? false : undefined;
-  return (await client.pickEnvironment({ free, needCapacity: true })).id;
+/** What a pick choice asks of an environment (as the c2d-envs node would pick it): the tier, and room for a job. */
+function pickConstraints(pick: 'free' | 'paid' | 'any'): EnvironmentConstraints {
+  return { free: pick === 'free' ? true : pick === 'paid' ? false : undefined, needCapacity: true };
 }
 
 function mainDid(request: StartJobRequest): string | undefined {

@@ -46,7 +46,7 @@ export = function register(RED: NodeAPI): void {
     const followerFor = (config: OceanConfigNode): Follower => {
       if (follower) return follower;
       const client = config.getClient();
-      follower = new Follower(this, config.getTracker(), {
+      follower = new Follower(this, config, {
         change: (job, msg) => {
           // The final status goes to the first output, with 'done'.
           if (job.done || !isNew(job)) return;
@@ -87,8 +87,10 @@ export = function register(RED: NodeAPI): void {
         inFlight.start();
         if (mode === 'all') {
           const jobs = await client.listJobs();
+          const followed = new Map(config.followedJobs().map((f) => [f.jobId, { nodeId: f.nodeId, orphaned: f.orphaned }]));
           const out = msg as NodeMessageInFlow & { ocean?: unknown };
-          out.payload = jobs;
+          // Jobs the connection follows say by which node, and whether that node is gone.
+          out.payload = jobs.map((job) => (followed.has(job.jobId) ? { ...job, followed: followed.get(job.jobId) } : job));
           out.ocean = mergeOcean(msg, { chainId: client.settings.chainId });
           inFlight.succeeded(RED._('compute-status.status.listed', { count: jobs.length }));
           send([out, null]);

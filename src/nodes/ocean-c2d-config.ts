@@ -5,8 +5,9 @@ import type { NodeAPI, NodeDef } from 'node-red';
 import { isAddress } from 'ethers';
 import { FileSpendingStore, OceanClient, OceanError, isOceanError, parseBudgets, type EscrowLimits } from '../ocean';
 import { invalidConfig } from '../ocean/errors';
-import { FileTrackerStore, JobTracker } from '../tracker';
+import { FileTrackerStore, JobTracker, type FollowedJob } from '../tracker';
 import { CONFIG_NODE_TYPE, type OceanConfigCredentials, type OceanConfigNode } from './lib/config-node';
+import { FollowerRegistry, followerOf } from './lib/follower-registry';
 
 interface OceanConfigDef extends NodeDef {
   providerUrl: string;
@@ -91,24 +92,53 @@ export = function register(RED: NodeAPI): void {
     const floor = Number((RED.settings as { oceanC2dMinPollInterval?: unknown }).oceanC2dMinPollInterval) || MIN_POLL_SECONDS;
     const seconds = Math.max(floor, Number(def.pollInterval) || DEFAULT_POLL_SECONDS);
     let tracker: JobTracker | undefined;
+    const followers = new FollowerRegistry();
+    /** A followed job ended or timed out while no node was there to receive it: say so, naming it. */
+    const unreceived = (jobId: string, followed: FollowedJob, outcome: string): void => {
+      if (followers.isOrphan(followed)) this.warn(RED._('ocean-c2d-config.log.unreceived', { jobId, outcome, nodeId: followerOf(followed) ?? '?' }));
+    };
     this.getTracker = (): JobTracker => {
-      tracker ??= new JobTracker({ client: this.getClient(), intervalMs: seconds * 1000, store: new FileTrackerStore(storePath) });
+      if (!tracker) {
+        tracker = new JobTracker({ client: this.getClient(), intervalMs: seconds * 1000, store: new FileTrackerStore(storePath) });
+        tracker.on('done', (job, followed) => unreceived(job.jobId, followed, `${job.status ?? '?'} ${job.statusText.trim()}`));
+        tracker.on('timeout', (followed) => unreceived(followed.jobId, followed, 'its follow timeout'));
+      }
       return tracker;
+    };
+    this.registerFollower = (nodeId) => followers.add(nodeId);
+    this.followedJobs = () => (tracker?.list() ?? []).map((followed) => ({ jobId: followed.jobId, nodeId: followerOf(followed), orphaned: followers.isOrphan(followed) }));
+    const reportOrphans = (): void => {
+      for (const orphan of followers.newOrphans(tracker?.list() ?? [])) {
+        this.warn(RED._('ocean-c2d-config.log.orphaned', { jobId: orphan.jobId, nodeId: followerOf(orphan) ?? '?' }));
+      }
     };
     const resume = (): void => {
       if (configError) return;
       this.getTracker()
         .resume()
         .then(
-          (jobs) => jobs.length > 0 && this.log(RED._('ocean-c2d-config.log.resumed', { count: jobs.length })),
+          (jobs) => {
+            if (jobs.length > 0) this.log(RED._('ocean-c2d-config.log.resumed', { count: jobs.length }));
+            reportOrphans();
+          },
           (error: unknown) => this.warn(RED._('ocean-c2d-config.errors.resume', { message: (error as Error).message })),
         );
     };
     // Resume once every node of the flows exists, so the nodes that followed jobs hear about them.
     RED.events.once('flows:started', resume);
+    // While a deploy replaces nodes, nothing is polled: a job ending then would find no node to tell.
+    const holdPolls = (): void => tracker?.hold();
+    const releasePolls = (): void => {
+      tracker?.release();
+      reportOrphans();
+    };
+    RED.events.on('flows:stopping', holdPolls);
+    RED.events.on('flows:started', releasePolls);
 
     this.on('close', (removed: boolean, done: () => void) => {
       RED.events.removeListener('flows:started', resume);
+      RED.events.removeListener('flows:stopping', holdPolls);
+      RED.events.removeListener('flows:started', releasePolls);
       // Jobs on the network keep running; they are followed again after the restart or redeploy.
       const closing = tracker?.close() ?? Promise.resolve();
       void closing

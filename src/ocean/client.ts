@@ -15,7 +15,10 @@ import type { AccountView, Withdrawal } from './payment/account';
 import { Payments, type BudgetOptions } from './payment/payments';
 import type { JobQuote } from './payment/quote';
 import type { PaymentOptions } from './payment/types';
+import { EnvironmentCache } from './environment-cache';
+import { retryRateLimited, type RateLimitWaits } from './rate-limit-wait';
 import { checkAssets, withServiceIds, type CheckedAsset } from './start-checks';
+import { startCandidates, startOutcomeUnknown, unknownStart } from './start-recovery';
 import { walletFromPrivateKey } from './wallet';
 
 export interface OceanClientOptions extends ConnectionInput {
@@ -28,6 +31,8 @@ export interface OceanClientOptions extends ConnectionInput {
   payment?: PaymentOptions;
   /** What paid jobs may commit, per job and per period, and where that is counted. */
   budget?: BudgetOptions;
+  /** How long a signed call refused with 429 may wait to be sent again. */
+  rateLimit?: RateLimitWaits;
 }
 
 /** The backend as detected once per client. */
@@ -38,6 +43,8 @@ export interface Connection {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Told when a signed call waits out a backend's rate limit before sending again. */
+  onRateLimit?(waitMs: number): void;
 }
 
 export interface StartOptions extends CallOptions {
@@ -67,6 +74,12 @@ export class OceanClient {
   private readonly ddos: DdoResolver;
   private readonly useAuthToken: boolean;
   private readonly payments: Payments;
+  private readonly environmentCache: EnvironmentCache;
+  private readonly rateLimit: RateLimitWaits;
+  /** Aborts waits (rate limits) when the client closes. */
+  private readonly closing = new AbortController();
+  /** Jobs this client started: a start that lost its answer is not matched to one of them. */
+  private readonly started = new Set<string>();
   private connection?: Promise<Connection>;
   private authenticator?: Authenticator;
 
@@ -76,10 +89,12 @@ export class OceanClient {
     this.http = new HttpClient(options.http);
     this.ddos = new DdoResolver(this.http, this.settings.aquariusUrl);
     this.useAuthToken = options.useAuthToken ?? true;
+    this.rateLimit = options.rateLimit ?? {};
+    this.environmentCache = new EnvironmentCache(() => this.environments());
     this.payments = new Payments(
       {
         settings: this.settings,
-        environments: () => this.environments(),
+        environments: () => this.environmentCache.get(),
         providerAddress: async () => providerAddressFor((await this.connect()).info, this.settings.chainId),
         send: (plan) => this.plain(plan, {}),
         wallet: (action) => this.needWallet(action),
@@ -123,9 +138,10 @@ export class OceanClient {
     return all.filter((env) => mismatchReason(env, constraints) === null);
   }
 
-  async pickEnvironment(constraints: EnvironmentConstraints, options: CallOptions = {}): Promise<ComputeEnvironment> {
+  /** The first environment that fits; the list is shared with other picks of the last few seconds. */
+  async pickEnvironment(constraints: EnvironmentConstraints): Promise<ComputeEnvironment> {
     validateConstraints(constraints);
-    return pickEnvironment(await this.environments(options), constraints);
+    return pickEnvironment(await this.environmentCache.get(), constraints);
   }
 
   resolveDdo(did: string, options: CallOptions = {}): Promise<Ddo> {
@@ -140,17 +156,58 @@ export class OceanClient {
   async startJob(request: StartJobRequest, options: StartOptions = {}): Promise<ComputeJob> {
     const { dialect, auth, checked, ready } = await this.checkStart(request, options);
     const prepared = await this.payments.prepare(ready, checked, dialect, auth.address);
+    const sentAt = Date.now();
     let body: unknown;
     try {
       body = await this.signed(auth, dialect, dialect.startPlan(auth.address, prepared.request), options);
     } catch (error) {
-      await prepared.failed(error);
-      throw error;
+      const recovered = startOutcomeUnknown(error) ? await this.recoverStart(dialect, prepared.request, sentAt, error, options) : undefined;
+      if (!recovered) {
+        await prepared.failed(error);
+        throw error;
+      }
+      body = [recovered.raw];
     }
     await prepared.started();
     const [job] = dialect.parseJobs(body);
     if (!job) throw new OceanError('BAD_RESPONSE', `The ${dialect.label} accepted the job but answered no job id`);
+    this.started.add(job.jobId);
     return job;
+  }
+
+  /**
+   * Starts on an environment picked by `constraints`. A start refused because the environment
+   * turned out to be full reads the list again, once, and starts on what it then picks.
+   */
+  async startPicked(request: Omit<StartJobRequest, 'environment'>, constraints: EnvironmentConstraints, options: StartOptions = {}): Promise<ComputeJob & { environment: string }> {
+    const first = (await this.pickEnvironment(constraints)).id;
+    try {
+      return { ...(await this.startJob({ ...request, environment: first }, options)), environment: first };
+    } catch (error) {
+      const { dialect } = await this.connect(options);
+      if (!isOceanError(error) || !dialect.lacksRoom(error)) throw error;
+      this.environmentCache.forget();
+      const again = (await this.pickEnvironment(constraints)).id;
+      return { ...(await this.startJob({ ...request, environment: again }, options)), environment: again };
+    }
+  }
+
+  /**
+   * After a start that got no usable answer: the wallet's jobs tell whether it started after all.
+   * Resolves with the job when exactly one matches; otherwise throws the error, saying what is
+   * known (no job, several candidates, or that it could not be checked).
+   */
+  private async recoverStart(dialect: Dialect, request: StartJobRequest, sentAt: number, error: OceanError, options: CallOptions): Promise<ComputeJob> {
+    let jobs: ComputeJob[];
+    try {
+      jobs = await this.listJobs({ signal: options.signal });
+    } catch {
+      throw unknownStart(error, undefined);
+    }
+    const candidates = startCandidates(dialect.kind, request, jobs, sentAt, this.started);
+    const [only] = candidates;
+    if (!only || candidates.length > 1) throw unknownStart(error, candidates);
+    return only;
   }
 
   /**
@@ -229,7 +286,10 @@ export class OceanClient {
     const { dialect } = await this.connect(options);
     const auth = await this.auth(options);
     const plan = dialect.resultPlan({ consumerAddress: auth.address, jobId }, index);
-    const response = await this.guard(dialect, jobId, () => auth.call(plan, (request) => this.http.stream(request), options.signal));
+    const response = await retryRateLimited(() => this.guard(dialect, jobId, () => auth.call(plan, (request) => this.http.stream(request), options.signal)), this.rateLimit, this.closing.signal, {
+      onWait: options.onRateLimit,
+      signal: options.signal,
+    });
     if (response.headers['content-length'] === '0' && !response.headers['content-type']) {
       response.stream.destroy();
       throw new OceanError('RESULT_NOT_READY', `Result ${index} of job ${jobId} is not available (yet): the job may still be running, or has no such result`, { jobId });
@@ -245,6 +305,7 @@ export class OceanClient {
 
   /** Cancels everything in flight; the client cannot be used afterwards. */
   close(): void {
+    this.closing.abort();
     this.http.close();
     this.payments.close();
   }
@@ -282,8 +343,12 @@ export class OceanClient {
     return this.authenticator;
   }
 
+  /** A signed call; refused with 429 before the backend did anything, it waits and is sent again (bounded). */
   private signed(auth: Authenticator, dialect: Dialect, plan: SignedPlan, options: CallOptions, jobId?: string): Promise<unknown> {
-    return this.guard(dialect, jobId, () => auth.call(plan, (request) => this.http.json(request), options.signal));
+    return retryRateLimited(() => this.guard(dialect, jobId, () => auth.call(plan, (request) => this.http.json(request), options.signal)), this.rateLimit, this.closing.signal, {
+      onWait: options.onRateLimit,
+      signal: options.signal,
+    });
   }
 
   private async plain(plan: PlainPlan, options: CallOptions, jobId?: string): Promise<unknown> {

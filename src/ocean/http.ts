@@ -289,6 +289,7 @@ async function toOceanError(error: unknown, request: HttpRequest, timeoutMs: num
     return new OceanError(
       'UNREACHABLE',
       `Could not ${request.operation}: cannot reach ${where} (${reason}). Check that the server runs and the URL is right.`,
+      { details: { reason: error.code ?? 'unknown' } },
     );
   }
   const { status } = error.response;

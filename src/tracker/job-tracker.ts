@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { performance } from 'node:perf_hooks';
 import type { ComputeJob } from '../ocean/jobs';
 import { Backoff } from './backoff';
 import { asError, isNotFound } from './error-info';
@@ -18,8 +17,6 @@ interface Entry {
   misses: number;
 }
 
-/** Poll times are in real, monotonic time; only job deadlines use the injectable clock. */
-const now = (): number => performance.now();
 
 /**
  * Follows every job in flight of one wallet with one `listJobs()` request per interval, whatever
@@ -34,7 +31,7 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
   private readonly backoff: Backoff;
   private readonly saves?: SaveQueue;
   private readonly entries = new Map<string, Entry>();
-  private timer?: NodeJS.Timeout;
+  private timer?: unknown;
   /** When the armed timer should poll (rather than only check deadlines). */
   private nextPollAt = 0;
   /** A poll never starts before this, even after going idle: it keeps a rate-limit wait. */
@@ -44,6 +41,8 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
   /** Something was followed since the last 'idle'. */
   private active = false;
   private isClosed = false;
+  /** Held: no poll, no deadline, no event until released (while Node-RED redeploys the nodes that listen). */
+  private held = false;
   private closing?: Promise<void>;
 
   constructor(options: JobTrackerOptions) {
@@ -134,12 +133,38 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
   close(): Promise<void> {
     if (!this.closing) {
       this.isClosed = true;
-      clearTimeout(this.timer);
+      this.settings.scheduler.clearTimer(this.timer);
       this.timer = undefined;
       this.inFlight?.abort();
       this.closing = this.saves?.settled() ?? Promise.resolve();
     }
     return this.closing;
+  }
+
+  /** Poll times are in the scheduler's monotonic time; job deadlines in the (wall) clock. */
+  private now(): number {
+    return this.settings.scheduler.now();
+  }
+
+  /**
+   * Stops polling and watching deadlines until `release()`: nothing is reported while the nodes
+   * that would receive it are being replaced. A poll in flight is cancelled.
+   */
+  hold(): void {
+    if (this.isClosed || this.held) return;
+    this.held = true;
+    this.settings.scheduler.clearTimer(this.timer);
+    this.timer = undefined;
+    this.inFlight?.abort();
+  }
+
+  /** Polls and deadlines go on; a poll due while held comes at once. */
+  release(): void {
+    if (this.isClosed || !this.held) return;
+    this.held = false;
+    if (this.entries.size === 0 || this.polling) return;
+    this.nextPollAt = Math.max(this.nextPollAt, this.earliestPollAt);
+    this.arm();
   }
 
   private add(followed: FollowedJob): void {
@@ -165,7 +190,7 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
   /** Arms the timer when jobs are followed; a pending (backoff) poll time is kept. */
   private schedule(): void {
     if (this.isClosed || this.entries.size === 0) return;
-    if (!this.timer && !this.polling) this.nextPollAt = Math.max(now() + this.settings.intervalMs, this.earliestPollAt);
+    if (!this.timer && !this.polling) this.nextPollAt = Math.max(this.now() + this.settings.intervalMs, this.earliestPollAt);
     this.arm();
   }
 
@@ -174,20 +199,21 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
    * runs it only watches deadlines, so a hanging request cannot hold a timeout back.
    */
   private arm(): void {
-    clearTimeout(this.timer);
+    this.settings.scheduler.clearTimer(this.timer);
     this.timer = undefined;
-    const untilPoll = this.polling ? Infinity : Math.max(0, this.nextPollAt - now());
+    if (this.held) return;
+    const untilPoll = this.polling ? Infinity : Math.max(0, this.nextPollAt - this.now());
     const deadline = this.earliestDeadline();
     const untilDeadline = deadline === undefined ? Infinity : Math.max(0, deadline - this.settings.clock());
     const delay = Math.min(untilPoll, untilDeadline);
-    if (delay !== Infinity) this.timer = setTimeout(() => this.onTimer(), Math.min(delay, MAX_TIMER_MS));
+    if (delay !== Infinity) this.timer = this.settings.scheduler.setTimer(() => this.onTimer(), Math.min(delay, MAX_TIMER_MS));
   }
 
   private onTimer(): void {
     this.timer = undefined;
-    if (this.isClosed) return;
+    if (this.isClosed || this.held) return;
     // Timers may fire up to a millisecond early.
-    if (!this.polling && now() + 1 >= this.nextPollAt) {
+    if (!this.polling && this.now() + 1 >= this.nextPollAt) {
       void this.poll();
       return;
     }
@@ -209,7 +235,7 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
       this.arm();
       return;
     }
-    clearTimeout(this.timer);
+    this.settings.scheduler.clearTimer(this.timer);
     this.timer = undefined;
     if (!this.active) return;
     this.active = false;
@@ -233,8 +259,8 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
       this.polling = false;
     }
     if (this.isClosed) return;
-    this.expireTimeouts();
-    this.earliestPollAt = now() + delay;
+    if (!this.held) this.expireTimeouts();
+    this.earliestPollAt = this.now() + delay;
     this.nextPollAt = this.earliestPollAt;
     this.settle();
   }
@@ -251,6 +277,7 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
       return this.backoff.failure(error);
     }
     if (this.isClosed) return 0;
+    if (this.held) return this.settings.intervalMs;
     const delay = this.backoff.success();
     this.applyList(jobs);
     return this.lookupMissing(signal, delay);

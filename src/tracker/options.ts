@@ -1,8 +1,10 @@
 import { invalidConfig } from '../ocean/errors';
+import { realScheduler, type Scheduler } from './scheduler';
 import type { JobTrackerOptions, TrackerClient, TrackerStore } from './types';
 
 export const DEFAULT_INTERVAL_MS = 5_000;
-export const DEFAULT_MAX_BACKOFF_MS = 120_000;
+/** The longest wait after failures in a row (a rate limit's own wait may be longer). */
+export const DEFAULT_MAX_BACKOFF_MS = 30_000;
 export const DEFAULT_MISSING_POLLS_BEFORE_LOOKUP = 3;
 
 export interface TrackerSettings {
@@ -11,6 +13,7 @@ export interface TrackerSettings {
   maxBackoffMs: number;
   missingPollsBeforeLookup: number;
   clock: () => number;
+  scheduler: Scheduler;
   store?: TrackerStore;
 }
 
@@ -18,7 +21,7 @@ export interface TrackerSettings {
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function trackerSettings(options: JobTrackerOptions): TrackerSettings {
-  const { client, store, clock = Date.now } = options;
+  const { client, store, clock = Date.now, scheduler = realScheduler } = options;
   if (!client || typeof client.listJobs !== 'function' || typeof client.getJob !== 'function') {
     throw invalidConfig('client', 'an object with listJobs and getJob', client);
   }
@@ -32,7 +35,7 @@ export function trackerSettings(options: JobTrackerOptions): TrackerSettings {
   }
   if (typeof clock !== 'function') throw invalidConfig('clock', 'a function answering ms', clock);
   // A cap below the interval would make failures poll faster than successes.
-  return { client, store, clock, intervalMs, maxBackoffMs: Math.max(maxBackoffMs, intervalMs), missingPollsBeforeLookup };
+  return { client, store, clock, scheduler, intervalMs, maxBackoffMs: Math.max(maxBackoffMs, intervalMs), missingPollsBeforeLookup };
 }
 
 function isDelay(value: unknown): value is number {

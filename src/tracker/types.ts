@@ -1,4 +1,5 @@
 import type { ComputeJob } from '../ocean/jobs';
+import type { Scheduler } from './scheduler';
 
 /** What the tracker needs from a client; `OceanClient` satisfies it. */
 export interface TrackerClient {
@@ -35,9 +36,11 @@ export interface JobTrackerOptions {
   intervalMs?: number;
   /** Persists the followed jobs on every follow / unfollow; `resume()` reads it back. */
   store?: TrackerStore;
-  /** The clock of `startedAt` and `timeoutMs` (default `Date.now`). Poll timing always uses real time. */
+  /** The clock of `startedAt` and `timeoutMs` (default `Date.now`). */
   clock?: () => number;
-  /** Longest wait between two requests after failures or rate limits (default 120 000 ms). */
+  /** Poll timing: a monotonic clock and a timer (default: real time). */
+  scheduler?: Scheduler;
+  /** Longest wait between two requests after failures in a row (default 30 000 ms); a rate limit's own wait may be longer. */
   maxBackoffMs?: number;
   /** Consecutive polls a job may be missing from the list before it is looked up on its own (default 3). */
   missingPollsBeforeLookup?: number;

@@ -10,6 +10,12 @@ export interface Rewrite {
   json?(body: unknown, url: URL): unknown;
   /** Answers by itself; the real server is not asked. */
   respond?(req: IncomingMessage, res: ServerResponse, url: URL): void | Promise<void>;
+  /** The real server answers, but the answer is held this long before it is passed on. */
+  delayMs?: number;
+  /** The real server answers, but the connection is cut instead of passing the answer on. */
+  drop?: boolean;
+  /** The real server answers, but this body goes back instead (status kept). */
+  body?: string;
   /** How many answers it applies to (default: all). */
   times?: number;
 }
@@ -53,7 +59,7 @@ export async function startHostileProxy(target: string): Promise<HostileProxy> {
     const body: Buffer[] = [];
     for await (const chunk of req) body.push(chunk as Buffer);
     const upstream = await forward(req, mapUrl(req.url ?? '/'), Buffer.concat(body));
-    if (!rule?.json) {
+    if (!rule?.json && !rule?.delayMs && !rule?.drop && rule?.body === undefined) {
       res.writeHead(upstream.statusCode ?? 502, upstream.headers);
       upstream.pipe(res);
       return;
@@ -61,9 +67,14 @@ export async function startHostileProxy(target: string): Promise<HostileProxy> {
     const chunks: Buffer[] = [];
     for await (const chunk of upstream) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
-    let out = text;
+    if (rule.delayMs) await new Promise((resolve) => setTimeout(resolve, rule.delayMs));
+    if (rule.drop) {
+      req.socket.destroy();
+      return;
+    }
+    let out = rule.body ?? text;
     try {
-      out = JSON.stringify(rule.json(JSON.parse(text), url));
+      if (rule.json) out = JSON.stringify(rule.json(JSON.parse(text), url));
     } catch {
       // Not JSON: passed through as it is.
     }

@@ -88,7 +88,8 @@ describe('ocean-c2d-config', function () {
       await out;
     }
     assert.equal(sandbox.requests.filter((r) => r.path === '/').length, 1);
-    assert.equal(sandbox.requests.filter((r) => r.path === '/api/services/computeEnvironments').length, 3);
+    // 'pick' runs twice within the 5-second environment cache; 'list' always reads afresh.
+    assert.equal(sandbox.requests.filter((r) => r.path === '/api/services/computeEnvironments').length, 2);
   });
 
   describe('the RPC URL, which often holds an API key', function () {

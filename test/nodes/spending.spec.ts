@@ -71,15 +71,15 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
     });
 
     const ocean = (): string => chain.contracts.oceanToken;
-    const dt = (key: 'dataset' | 'statistics'): string => chain.assets[key].datatokenAddress;
-    const wallet = (): Promise<Wallet> => fundedWallet(chain, { ocean: 20, datatokens: { [dt('dataset')]: 25, [dt('statistics')]: 25 } });
+    const dt = (key: 'dataset' | 'statistics' | 'longRunning'): string => chain.assets[key].datatokenAddress;
+    const wallet = (): Promise<Wallet> => fundedWallet(chain, { ocean: 20, datatokens: { [dt('dataset')]: 25, [dt('statistics')]: 25, [dt('longRunning')]: 5 } });
 
     /** A paid compute-start on the connection, with the given budgets; on Provider v2 on the published assets. */
-    function flow(budgets: unknown, environment = envs.priced, extra: FlowNode[] = []): FlowNode[] {
+    function flow(budgets: unknown, environment = envs.priced, extra: FlowNode[] = [], v2Algorithm = setup.assets.statistics): FlowNode[] {
       const job =
         dialect === 'ocean-node'
           ? { algorithmCode: QUICK, container: 'node' }
-          : { dataset: setup.assets.dataset, datasetType: 'str', algorithm: setup.assets.statistics, algorithmType: 'str' };
+          : { dataset: setup.assets.dataset, datasetType: 'str', algorithm: v2Algorithm, algorithmType: 'str', algocustomdata: '{"seconds":15}', algocustomdataType: 'json' };
       return placed([
         { id: 'f1', type: 'tab' },
         { id: 'cfg', type: 'ocean-c2d-config', providerUrl: setup.sandbox.url, chainId: String(chain.chainId), escrowAddress: chain.contracts.escrow, pollInterval: '0.2', budgets },
@@ -160,7 +160,8 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
 
     it('a quote pays nothing, says whether the budget allows the job, and equals what the job then commits', async function () {
       const w = await wallet();
-      await load(w, flow([{ token: ocean(), perJob: '5', limit: '10', period: '24h' }, { token: '*', perJob: '1' }], envs.ordersOnly));
+      // On Provider v2 the job runs for a while, so that it still holds its agreement at the next quote.
+      await load(w, flow([{ token: ocean(), perJob: '5', limit: '10', period: '24h' }, { token: '*', perJob: '1' }], envs.ordersOnly, [], setup.assets.longRunning));
       const nonce = await provider.getTransactionCount(w.address);
       const quoted = await sendAndWait('start', { quote: true }, ['out', 'caught'], 30_000);
       const quote = quoted.out?.payload as { cost: number; costs: Array<{ token: string; raw: string }>; orders: Array<{ action: string }>; budget: { allowed: boolean }; escrow?: { lockSeconds: number } };
@@ -177,12 +178,19 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
       const started = await sendAndWait('start', {}, ['out', 'caught'], 30_000);
       assert.ok(started.out, started.caught?.error?.message);
       for (const cost of quote.costs) assert.equal(await spentOnRecord(cost.token), BigInt(cost.raw), `committed ${cost.token} as quoted`);
-      // The next quote on Provider v2 reuses the algorithm's order; the main dataset's is the running
-      // job's agreement, which a Provider v2 runs one job on at a time, so it is ordered again.
+      // The next quote on Provider v2 keeps the algorithm's order (reused as it is, or with a new
+      // provider fee when a second boundary passed since, so that the order no longer covers the
+      // new validUntil); the main dataset's is the running job's agreement, which a Provider v2
+      // runs one job on at a time, so it is ordered again: one datatoken, the dataset's.
       if (dialect === 'provider-v2') {
         const next = (await sendAndWait('start', { quote: true }, ['out', 'caught'], 30_000)).out?.payload as { orders: Array<{ field: string; action: string }>; costs: Array<{ token: string }> };
-        assert.deepEqual(next.orders.map((o) => [o.field, o.action]), [['datasets[0]', 'order'], ['algorithm', 'reuse']]);
-        assert.deepEqual(next.costs.map((c) => c.token.toLowerCase()), [dt('dataset').toLowerCase()]);
+        const [datasetOrder, algorithmOrder] = next.orders.map((o) => [o.field, o.action]);
+        assert.deepEqual(datasetOrder, ['datasets[0]', 'order']);
+        assert.equal(algorithmOrder![0], 'algorithm');
+        assert.ok(algorithmOrder![1] === 'reuse' || algorithmOrder![1] === 'renew', `algorithm order kept, got ${algorithmOrder![1]}`);
+        const tokens = next.costs.map((c) => c.token.toLowerCase());
+        assert.ok(tokens.includes(dt('dataset').toLowerCase()), 'the dataset is ordered again');
+        assert.ok(!tokens.includes(dt('longRunning').toLowerCase()), 'no second algorithm datatoken');
       }
     });
 

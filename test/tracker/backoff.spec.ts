@@ -11,11 +11,12 @@ describe('tracker Backoff', function () {
     assert.equal(backoff.failure(serverError()), 10_000);
   });
 
-  it('waits at least retryAfterMs on RATE_LIMITED, at least twice the interval, at most the cap', function () {
+  it('waits at least retryAfterMs on RATE_LIMITED, even past the cap (up to five minutes), and at least twice the interval', function () {
     assert.equal(new Backoff(5_000, 120_000).failure(rateLimited(60_000)), 60_000);
     assert.equal(new Backoff(5_000, 120_000).failure(rateLimited(1_000)), 10_000);
     assert.equal(new Backoff(5_000, 120_000).failure(rateLimited()), 10_000);
-    assert.equal(new Backoff(5_000, 30_000).failure(rateLimited(60_000)), 30_000);
+    assert.equal(new Backoff(5_000, 30_000).failure(rateLimited(60_000)), 60_000, 'polling again before the window ends only earns another 429');
+    assert.equal(new Backoff(5_000, 30_000).failure(rateLimited(10 ** 9)), 300_000);
   });
 
   it('reads retryAfterMs only from rate limits, from any error shape', function () {

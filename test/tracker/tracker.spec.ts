@@ -164,20 +164,21 @@ describe('JobTracker: polling', function () {
     assert.equal(fake.aborted, 1);
   });
 
-  it('honours retryAfterMs on RATE_LIMITED, at least twice the interval, at most maxBackoffMs', async function () {
+  it('honours retryAfterMs on RATE_LIMITED, at least twice the interval; failures in a row at most maxBackoffMs', async function () {
     fake.set(job('a', 40));
-    fake.listFailures.push(rateLimited(150), rateLimited(1), rateLimited(60_000));
+    fake.listFailures.push(rateLimited(150), rateLimited(1), serverError(), serverError());
     const tracker = make({ maxBackoffMs: 250 });
     const log = recordEvents(tracker);
     tracker.follow(followed('a'));
-    await waitFor(() => fake.listCalls >= 5, '5 polls');
+    await waitFor(() => fake.listCalls >= 6, '6 polls');
     await tracker.close();
-    const [afterRetryAfter, afterShort, afterCapped, afterSuccess] = gaps(fake.listTimes);
+    const [afterRetryAfter, afterShort, afterThird, afterCapped, afterSuccess] = gaps(fake.listTimes);
     assert.ok(afterRetryAfter! >= 150 - EARLY, `waited ${afterRetryAfter} ms for retryAfterMs 150`);
     assert.ok(afterShort! >= 4 * INTERVAL - EARLY, `second failure in a row doubles again: ${afterShort} ms`);
-    assert.ok(afterCapped! >= 250 - EARLY && afterCapped! < 1_000, `capped at maxBackoffMs: ${afterCapped} ms`);
+    assert.ok(afterThird! >= 8 * INTERVAL - EARLY && afterThird! < 250, `third failure doubles again, under the cap: ${afterThird} ms`);
+    assert.ok(afterCapped! >= 250 - EARLY && afterCapped! < 1_000, `fourth (320 ms) capped at maxBackoffMs: ${afterCapped} ms`);
     assert.ok(afterSuccess! >= INTERVAL - EARLY && afterSuccess! < 240, `back to the interval: ${afterSuccess} ms`);
-    assert.deepEqual(log, ['error RATE_LIMITED', 'error RATE_LIMITED', 'error RATE_LIMITED', 'change a 40']);
+    assert.deepEqual(log, ['error RATE_LIMITED', 'error RATE_LIMITED', 'error SERVER_ERROR', 'error SERVER_ERROR', 'change a 40']);
   });
 
   it('backs off exponentially on errors, keeps polling, and resets after a success', async function () {

@@ -15,6 +15,10 @@ export interface OceanConfigNode extends Node<OceanConfigCredentials> {
   getClient(): OceanClient;
   /** Follows jobs for every node of this connection: one status request per interval. */
   getTracker(): JobTracker;
+  /** A node that follows jobs is here to receive them; the returned function says it has gone. */
+  registerFollower(nodeId: string): () => void;
+  /** The jobs the connection follows, by node, and whether that node is gone. */
+  followedJobs(): Array<{ jobId: string; nodeId?: string; orphaned: boolean }>;
 }
 
 /** Finds the config node a node points at, with an error a user can act on when it is missing. */

@@ -2,6 +2,7 @@ import type { Node, NodeMessage } from 'node-red';
 import type { ComputeJob } from '../../ocean';
 import { OceanError } from '../../ocean/errors';
 import type { FollowedJob, JobTracker } from '../../tracker';
+import type { OceanConfigNode } from './config-node';
 import { snapshotMessage } from './snapshot';
 
 export interface FollowHandlers {
@@ -18,12 +19,18 @@ export interface FollowHandlers {
  */
 export class Follower {
   private readonly listeners: Array<[string, (...args: never[]) => void]> = [];
+  private readonly tracker: JobTracker;
+  private readonly unregister: () => void;
 
   constructor(
     private readonly node: Node,
-    private readonly tracker: JobTracker,
+    config: OceanConfigNode,
     handlers: FollowHandlers,
   ) {
+    const tracker = config.getTracker();
+    this.tracker = tracker;
+    // The connection tells apart jobs whose node is gone (orphans) by this.
+    this.unregister = config.registerFollower(node.id);
     const mine = (followed: FollowedJob | undefined): boolean => followed?.context?.nodeId === node.id;
     const restore = (followed: FollowedJob): NodeMessage => ({ ...(followed.context?.msg as NodeMessage | undefined) }) as NodeMessage;
     this.on('change', (job: ComputeJob, followed: FollowedJob) => mine(followed) && handlers.change?.(job, restore(followed)));
@@ -52,6 +59,7 @@ export class Follower {
   dispose(): void {
     for (const [event, listener] of this.listeners) this.tracker.removeListener(event as 'idle', listener as () => void);
     this.listeners.length = 0;
+    this.unregister();
   }
 
   private on(event: string, listener: (...args: never[]) => void): void {

@@ -130,6 +130,9 @@ export const oceanNodeDialect: Dialect = {
     return error.code === 'AUTH_REJECTED' && /is not a valid nonce/.test(serverMessage(error));
   },
 
+  lacksRoom(error) {
+    return /Not enough (available )?\w+|too many (free )?jobs|maximum number of (free )?jobs/i.test(serverMessage(error));
+  },
   refineError(error) {
     const message = serverMessage(error);
     if (/TxId Service .* is not valid|Missing transferTxId/i.test(message)) return recode(error, 'ORDER_INVALID');

@@ -116,6 +116,9 @@ export const providerV2Dialect: Dialect = {
     return error.code === 'AUTH_REJECTED' && /nonce/i.test(serverMessage(error));
   },
 
+  lacksRoom(error) {
+    return /too many jobs|no (free )?slots?|maxJobs/i.test(serverMessage(error));
+  },
   refineError(error) {
     const message = serverMessage(error);
     if (/order_invalid|in_use_or_not_on_chain|fees_not_paid/.test(message)) return recode(error, 'ORDER_INVALID');

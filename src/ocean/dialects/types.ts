@@ -69,4 +69,6 @@ export interface Dialect {
   isNonceRejection(error: OceanError): boolean;
   /** Gives backend error texts their precise code (e.g. an invalid order). */
   refineError(error: OceanError): OceanError;
+  /** The start was refused because the environment has no room for it now. */
+  lacksRoom(error: OceanError): boolean;
 }
