@@ -33,6 +33,8 @@ export interface OceanClientOptions extends ConnectionInput {
   budget?: BudgetOptions;
   /** How long a signed call refused with 429 may wait to be sent again. */
   rateLimit?: RateLimitWaits;
+  /** This host's clock, for nonces and token lifetimes (tests set a skewed one). */
+  clock?: () => number;
 }
 
 /** The backend as detected once per client. */
@@ -76,6 +78,7 @@ export class OceanClient {
   private readonly payments: Payments;
   private readonly environmentCache: EnvironmentCache;
   private readonly rateLimit: RateLimitWaits;
+  private readonly clock: () => number;
   /** Aborts waits (rate limits) when the client closes. */
   private readonly closing = new AbortController();
   /** Jobs this client started: a start that lost its answer is not matched to one of them. */
@@ -90,6 +93,7 @@ export class OceanClient {
     this.ddos = new DdoResolver(this.http, this.settings.aquariusUrl);
     this.useAuthToken = options.useAuthToken ?? true;
     this.rateLimit = options.rateLimit ?? {};
+    this.clock = options.clock ?? Date.now;
     this.environmentCache = new EnvironmentCache(() => this.environments());
     this.payments = new Payments(
       {
@@ -297,6 +301,29 @@ export class OceanClient {
     return { file: options.file, stream: response.stream, contentType: response.headers['content-type'] };
   }
 
+  /** Whether the backend streams a running job's log (Ocean Node does; Provider v2 does not). */
+  async hasLiveLogs(options: CallOptions = {}): Promise<boolean> {
+    const { info, dialect } = await this.connect(options);
+    return dialect.liveLogPlan !== undefined && info.endpoints.has('computeStreamableLogs');
+  }
+
+  /**
+   * The algorithm's output while the job runs, Docker-framed, from its first byte; the stream ends
+   * when the algorithm does. NOT_FOUND once the job no longer runs. The caller must consume or destroy it.
+   */
+  async openLiveLog(jobId: string, options: CallOptions = {}): Promise<Readable> {
+    requireJobId(jobId);
+    const { dialect } = await this.connect(options);
+    if (!dialect.liveLogPlan) throw new OceanError('UNSUPPORTED_BACKEND', `A ${dialect.label} has no live logs; read the algorithm log when job ${jobId} has ended`, { jobId });
+    const auth = await this.auth(options);
+    const plan = dialect.liveLogPlan({ consumerAddress: auth.address, jobId });
+    const response = await retryRateLimited(() => this.guard(dialect, jobId, () => auth.call(plan, (request) => this.http.stream(request), options.signal)), this.rateLimit, this.closing.signal, {
+      onWait: options.onRateLimit,
+      signal: options.signal,
+    });
+    return response.stream;
+  }
+
   /** The result files of a job that are of one kind (ocean.py's `compute_job_result_logs`, fetching only those). */
   async resultFilesOfKind(jobId: string, kind: ResultKind, options: JobOptions = {}): Promise<ResultFile[]> {
     const job = await this.getJob(jobId, options);
@@ -338,7 +365,7 @@ export class OceanClient {
         request: (endpoint, operation, parts) => this.endpointRequest(endpoint, operation, parts),
         storedNonce: async (address) => dialect.parseNonce(await this.plain({ endpoint: 'nonce', operation: 'read the wallet\'s nonce', query: { userAddress: address }, idempotent: true }, options)),
         json: (request) => this.http.json(request),
-      }, useToken);
+      }, useToken, this.clock);
     }
     return this.authenticator;
   }

@@ -15,18 +15,18 @@ export interface WaitHooks {
 
 const DEFAULT_MAX_TOTAL_MS = 90_000;
 
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new OceanError('ABORTED', 'The wait was cancelled: the connection was closed'));
+    if (signal?.aborted) return reject(new OceanError('ABORTED', 'The wait was cancelled: the connection was closed'));
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
       reject(new OceanError('ABORTED', 'The wait was cancelled: the connection was closed'));
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

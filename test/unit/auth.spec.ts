@@ -58,6 +58,18 @@ describe('auth', function () {
       assert.equal(nonces.next(), 1_795_571_944_515n);
     });
 
+    it('follows the clock of a host that runs ahead on the same wallet, once it has seen its nonce', function () {
+      let now = 1_000;
+      const nonces = new NonceSequence(() => now);
+      nonces.observeStored(3_000n);
+      assert.equal(nonces.next(), 3_001n);
+      now = 1_500;
+      assert.equal(nonces.next(), 3_501n, 'the other host is 2 s ahead: 500 ms later it is at 3,500');
+      nonces.observeStored(2_000n);
+      now = 1_600;
+      assert.equal(nonces.next(), 3_601n, 'an older stored nonce changes nothing');
+    });
+
     it('treats a stored nonce equal to its last as used', function () {
       const nonces = new NonceSequence(() => 1000);
       nonces.next();

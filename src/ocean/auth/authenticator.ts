@@ -2,12 +2,20 @@ import type { Wallet } from 'ethers';
 import type { Dialect, SignedPlan } from '../dialects';
 import { OceanError, isOceanError } from '../errors';
 import type { HttpRequest } from '../http';
+import { sleep } from '../rate-limit-wait';
 import { NonceSequence, SerialQueue } from './nonces';
 import { signRequest } from './signing';
 
 /** Token lifetime asked for, and how long before its end a new one is made. */
 const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 const TOKEN_RENEW_BEFORE_MS = 5 * 60 * 1000;
+/**
+ * Sends of one signed call when the server refuses its nonce: another program (another Node-RED
+ * on the same wallet) may use nonces in between, so the stored one is read again before each.
+ */
+export const MAX_NONCE_ATTEMPTS = 5;
+/** Before sending again, a random pause of up to this times 2^attempt ms, so two hosts stop colliding. */
+const NONCE_RETRY_SPREAD_MS = 10;
 
 export interface AuthTransport {
   /** Builds the HTTP request for an endpoint of the connected server. */
@@ -25,10 +33,10 @@ interface Token {
 /**
  * Authenticates one wallet's signed calls. With an auth token (Ocean Node) calls run in
  * parallel; with per-request signatures they run one at a time, so nonces reach the server in
- * the order they were issued, and a nonce the server refuses is re-learned and retried once.
+ * the order they were issued, and a nonce the server refuses is re-learned and retried (bounded).
  */
 export class Authenticator {
-  private readonly nonces = new NonceSequence();
+  private readonly nonces: NonceSequence;
   private readonly queue = new SerialQueue();
   private token?: Promise<Token>;
 
@@ -38,7 +46,9 @@ export class Authenticator {
     private readonly transport: AuthTransport,
     private readonly useToken: boolean,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.nonces = new NonceSequence(clock);
+  }
 
   get address(): string {
     return this.wallet.address;
@@ -57,12 +67,14 @@ export class Authenticator {
   }
 
   private async withNonce<T>(plan: SignedPlan, send: (request: HttpRequest) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    try {
-      return await send(await this.signedRequest(plan, signal));
-    } catch (error) {
-      if (!isOceanError(error) || !this.dialect.isNonceRejection(error)) throw error;
-      this.nonces.observeStored(await this.transport.storedNonce(this.wallet.address));
-      return send(await this.signedRequest(plan, signal));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send(await this.signedRequest(plan, signal));
+      } catch (error) {
+        if (attempt >= MAX_NONCE_ATTEMPTS || !isOceanError(error) || !this.dialect.isNonceRejection(error)) throw error;
+        await sleep(Math.random() * NONCE_RETRY_SPREAD_MS * 2 ** attempt, signal);
+        this.nonces.observeStored(await this.transport.storedNonce(this.wallet.address));
+      }
     }
   }
 

@@ -96,6 +96,17 @@ export const oceanNodeDialect: Dialect = {
     };
   },
 
+  liveLogPlan({ consumerAddress, jobId }) {
+    return {
+      endpoint: 'computeStreamableLogs',
+      operation: `read the live log of job ${jobId}`,
+      message: commandMessage('getComputeStreamableLogs'),
+      placement: 'query',
+      query: { consumerAddress, jobId },
+      idempotent: true,
+    };
+  },
+
   tokenPlan(address, validUntilMs) {
     return {
       endpoint: 'generateAuthToken',

@@ -58,6 +58,8 @@ export interface Dialect {
   statusPlan(selector: JobSelector): PlainPlan;
   stopPlan(selector: JobSelector & { jobId: string }): SignedPlan;
   resultPlan(selector: JobSelector & { jobId: string }, index: number): SignedPlan;
+  /** A running job's algorithm output as it is written (Docker-framed); absent where the backend has none. */
+  liveLogPlan?(selector: JobSelector & { jobId: string }): SignedPlan;
   tokenPlan?(address: string, validUntilMs: number): SignedPlan;
   /** The price quote / order check before paying (unsigned); `validUntil` in unix seconds (Provider v2). */
   initializePlan(consumerAddress: string, request: StartJobRequest, validUntil: number): PlainPlan;
