@@ -10,7 +10,7 @@ export {
   type SandboxOptions,
 } from './options';
 export { oceanNodeEnvironmentId } from './environments';
-export type { Fault } from './http/faults';
+export type { CannedFault, Fault, StreamCutFault } from './http/faults';
 export { addSampleAssets, SENSOR_READINGS_CSV, STATISTICS_ALGORITHM, LONG_RUNNING_ALGORITHM, NODE_CONTAINER, type SampleAssets, type SampleOptions } from './samples';
 export { sampleAssetsOnChain, startChainSandbox, type ChainSandbox, type SandboxChain } from './chain-sandbox';
 export { datasetAsset, algorithmAsset, didFor } from './assets';

@@ -1,4 +1,4 @@
-import type { RunnerFailure, RunnerJob, RunnerOutcome, RunnerPhase } from '../runner/types';
+import type { LogFollower, RunnerFailure, RunnerJob, RunnerOutcome, RunnerPhase } from '../runner/types';
 
 /** A status number and its text, as the backend reports it. */
 export interface StatusStep {
@@ -95,6 +95,16 @@ export class JobRecord {
   stop(): void {
     this.stopRequested = true;
     this.runner.stop();
+  }
+
+  /** Follows the algorithm's output while its process runs (see RunnerJob); undefined otherwise. */
+  followAlgorithmLog(follower: LogFollower): (() => void) | undefined {
+    return this.runner.followAlgorithmLog(follower);
+  }
+
+  /** How many live log readers the job has now. */
+  get logFollowers(): number {
+    return this.runner.logFollowers;
   }
 
   dateCreated(): string {

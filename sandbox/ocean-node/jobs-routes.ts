@@ -8,14 +8,14 @@ import type { JobRecord } from '../jobs/job';
 import { authenticate } from './auth';
 import { statusView, stopView } from './job-view';
 
-/** The unprefixed id of a "<cluster>-<id>" job id; undefined when the prefix is not this node's. */
-function localId(jobId: string): string | undefined {
+/** The unprefixed id of a "<cluster>-<id>" job id: undefined without a dash, '' when the prefix is not this node's. */
+export function localId(jobId: string): string | undefined {
   const dash = jobId.indexOf('-');
   if (dash < 0) return undefined;
   return jobId.slice(0, dash) === CLUSTER_HASH ? jobId.slice(dash + 1) : '';
 }
 
-function queryFields(req: SandboxRequest): Record<string, unknown> {
+export function queryFields(req: SandboxRequest): Record<string, unknown> {
   return Object.fromEntries(req.query.entries());
 }
 

@@ -11,6 +11,7 @@ import { result, status, stop } from './jobs-routes';
 import { initializeCompute } from './initialize';
 import { OCEAN_NODE_SERVICE_ENDPOINTS } from './service-endpoints';
 import { startCompute } from './start';
+import { streamableLogs } from './streamable-logs';
 import { createToken, invalidateToken } from './token-routes';
 
 /** Ocean Node v3.1's HTTP interface, as far as the sandbox implements it. */
@@ -49,6 +50,7 @@ export function oceanNodeRoutes(ctx: SandboxContext): Router {
     .add('PUT', '/api/services/compute', (req, res) => stop(ctx, req, res))
     .add('DELETE', '/api/services/compute', (_req, res) => expressText(res, 404, 'Not yet implemented!'))
     .add('GET', '/api/services/computeResult', (req, res) => result(ctx, req, res))
+    .add('GET', '/api/services/computeStreamableLogs', (req, res) => streamableLogs(ctx, req, res))
     .add('POST', '/api/services/auth/token', (req, res) => createToken(ctx, req, res))
     .add('POST', '/api/services/auth/token/invalidate', (req, res) => invalidateToken(ctx, req, res))
     .add('POST', '/api/services/fileInfo', (req, res) => fileInfo(ctx, 'ocean-node', req, res))

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { AlgorithmCommand } from './entrypoint';
-import type { LogChunk } from './types';
+import { LogFeed } from './log-feed';
+import type { LogChunk, LogFollower } from './types';
 
 export type KillReason = 'stop' | 'timeout';
 
@@ -18,6 +19,16 @@ export interface AlgorithmProcess {
   readonly result: Promise<ProcessResult>;
   /** The output so far; grows until the result settles. */
   readonly chunks: readonly LogChunk[];
+  /** True from the start until the process exits (a container's "Running"); false if it never started. */
+  readonly running: boolean;
+  /** How many followers the output has now. */
+  readonly followers: number;
+  /**
+   * Hands `follower` the output so far, then each chunk as it arrives, then the end once the process
+   * has exited and its pipes have closed (at once if that has already happened). Returns the function
+   * that stops following; followers are released at the end.
+   */
+  follow(follower: LogFollower): () => void;
   /** SIGKILLs the process and everything it started; false when it already ended or was killed. */
   kill(reason: KillReason): boolean;
 }
@@ -64,7 +75,8 @@ function signalExitCode(signal: NodeJS.Signals | null): number | null {
  * a container does). Output chunks are kept in arrival order, up to 16 MiB.
  */
 export function runAlgorithm(command: AlgorithmCommand, options: RunOptions): AlgorithmProcess {
-  const chunks: LogChunk[] = [];
+  const feed = new LogFeed();
+  const { chunks } = feed;
   let logBytes = 0;
   let exited = false;
   let killedBy: KillReason | undefined;
@@ -80,10 +92,10 @@ export function runAlgorithm(command: AlgorithmCommand, options: RunOptions): Al
   const capture = (stream: LogChunk['stream']) => (data: Buffer) => {
     if (logBytes >= MAX_LOG_BYTES) return;
     const room = MAX_LOG_BYTES - logBytes;
-    chunks.push({ stream, data: data.length > room ? data.subarray(0, room) : data });
+    feed.push({ stream, data: data.length > room ? data.subarray(0, room) : data });
     logBytes += Math.min(data.length, room);
     if (logBytes >= MAX_LOG_BYTES) {
-      chunks.push({ stream: 'stderr', data: Buffer.from(`\n[sandbox] algorithm log truncated at ${MAX_LOG_BYTES} bytes\n`) });
+      feed.push({ stream: 'stderr', data: Buffer.from(`\n[sandbox] algorithm log truncated at ${MAX_LOG_BYTES} bytes\n`) });
     }
   };
   child.stdout.on('data', capture('stdout'));
@@ -99,7 +111,10 @@ export function runAlgorithm(command: AlgorithmCommand, options: RunOptions): Al
   const result = new Promise<ProcessResult>((resolve) => {
     if (pid === undefined) {
       // Spawning failed (ENOENT, EACCES...): Node reports it on 'error' and no 'exit' follows.
-      child.once('error', (error) => resolve({ exitCode: null, spawnError: error.message, chunks }));
+      child.once('error', (error) => {
+        feed.end();
+        resolve({ exitCode: null, spawnError: error.message, chunks });
+      });
       return;
     }
     track(pid);
@@ -115,6 +130,7 @@ export function runAlgorithm(command: AlgorithmCommand, options: RunOptions): Al
       const exitCode = killedBy !== undefined ? 137 : (code ?? signalExitCode(signal));
       const finish = (): void => {
         clearTimeout(grace);
+        feed.end();
         resolve({ exitCode, killedBy, chunks });
       };
       // Output can still be in the pipes after 'exit'; 'close' says it has all arrived.
@@ -127,5 +143,16 @@ export function runAlgorithm(command: AlgorithmCommand, options: RunOptions): Al
     });
   });
 
-  return { result, chunks, kill };
+  return {
+    result,
+    chunks,
+    get running() {
+      return pid !== undefined && !exited;
+    },
+    get followers() {
+      return feed.followerCount;
+    },
+    follow: (follower) => feed.follow(follower),
+    kill,
+  };
 }

@@ -1,7 +1,8 @@
 export { startRunnerJob } from './runner';
-export { dockerFrames, packOutputs } from './outputs-tar';
+export { dockerFrame, dockerFrames, packOutputs } from './outputs-tar';
 export type {
   LogChunk,
+  LogFollower,
   RunnerAlgorithm,
   RunnerFailure,
   RunnerInput,

@@ -88,17 +88,17 @@ export async function packOutputs(outputsDir: string): Promise<Buffer> {
 }
 
 /**
- * Docker's multiplexed stream format, as Ocean Node's algorithm.log keeps it: per chunk an 8-byte header
- * (1 stdout / 2 stderr, three zero bytes, big-endian length) and the data. Empty chunks are skipped.
+ * One chunk in Docker's multiplexed stream format, as Ocean Node's algorithm.log keeps it and its live
+ * log stream sends it: an 8-byte header (1 stdout / 2 stderr, three zero bytes, big-endian length), then the data.
  */
+export function dockerFrame(chunk: LogChunk): Buffer {
+  const head = Buffer.alloc(8);
+  head[0] = chunk.stream === 'stdout' ? 1 : 2;
+  head.writeUInt32BE(chunk.data.length, 4);
+  return Buffer.concat([head, chunk.data]);
+}
+
+/** A whole log as Docker frames, one per chunk; empty chunks are skipped. */
 export function dockerFrames(chunks: LogChunk[]): Buffer {
-  const frames: Buffer[] = [];
-  for (const chunk of chunks) {
-    if (chunk.data.length === 0) continue;
-    const head = Buffer.alloc(8);
-    head[0] = chunk.stream === 'stdout' ? 1 : 2;
-    head.writeUInt32BE(chunk.data.length, 4);
-    frames.push(head, chunk.data);
-  }
-  return Buffer.concat(frames);
+  return Buffer.concat(chunks.filter((chunk) => chunk.data.length > 0).map(dockerFrame));
 }

@@ -6,7 +6,7 @@ import { imageLogText } from './image-log';
 import { createLayout, isSingleSegment, jobPaths, type JobPaths } from './layout';
 import { dockerFrames } from './outputs-tar';
 import { provision } from './provision';
-import type { LogChunk, RunnerFailure, RunnerJob, RunnerJobSpec, RunnerOutcome, RunnerPhase, RunnerSnapshot } from './types';
+import type { LogChunk, LogFollower, RunnerFailure, RunnerJob, RunnerJobSpec, RunnerOutcome, RunnerPhase, RunnerSnapshot } from './types';
 
 const DEFAULT_PHASE_DELAY_MS = 50;
 
@@ -87,6 +87,15 @@ class LocalJob implements RunnerJob {
   snapshot(): RunnerSnapshot {
     const { imageLog, configurationLog, algorithmLog } = this.progress;
     return { imageLog, configurationLog, algorithmLog: [...(this.process?.chunks ?? algorithmLog)] };
+  }
+
+  followAlgorithmLog(follower: LogFollower): (() => void) | undefined {
+    const running = this.process;
+    return running?.running ? running.follow(follower) : undefined;
+  }
+
+  get logFollowers(): number {
+    return this.process?.followers ?? 0;
   }
 
   stop(): void {

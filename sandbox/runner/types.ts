@@ -53,6 +53,14 @@ export interface LogChunk {
   data: Buffer;
 }
 
+/** Receives an algorithm's output live, as `docker logs --follow` does. */
+export interface LogFollower {
+  /** One chunk as the process wrote it (one pipe read), in arrival order; stdout and stderr kept apart. */
+  chunk(chunk: LogChunk): void;
+  /** The process has exited and its pipes have closed: nothing follows. */
+  end(): void;
+}
+
 export interface RunnerOutcome {
   /** The process exit code; 137 when killed by stop() or the time limit; null when it never started. */
   exitCode: number | null;
@@ -93,4 +101,12 @@ export interface RunnerJob {
   onPhase(listener: (phase: RunnerPhase) => void): void;
   /** The logs so far, e.g. image.log while provisioning; copies, safe to keep. */
   snapshot(): RunnerSnapshot;
+  /**
+   * While the algorithm's process runs: hands `follower` its output from the first byte, then each
+   * new chunk, then the end once the process has exited; returns the function that stops following.
+   * Undefined when the process is not running (not started yet, exited, or never started).
+   */
+  followAlgorithmLog(follower: LogFollower): (() => void) | undefined;
+  /** How many followers the algorithm's output has now (0 once it has ended). */
+  readonly logFollowers: number;
 }
