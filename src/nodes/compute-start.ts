@@ -5,6 +5,7 @@ import { configNodeFor, type OceanConfigNode } from './lib/config-node';
 import { Follower, followTimeout } from './lib/follower';
 import { InFlight } from './lib/in-flight';
 import { jobMessage } from './lib/job-message';
+import { readLiveLogOptions, type LiveLogConfig } from './lib/live-log-options';
 import { mergeOcean } from './lib/message';
 import { reportFailure, reportLater } from './lib/node-error';
 import { parse, readOption } from './lib/options';
@@ -12,7 +13,7 @@ import { deliverResults } from './lib/result-delivery';
 import { readStartOptions, type StartConfig } from './lib/start-options';
 import { status } from './lib/status';
 
-interface ComputeStartDef extends NodeDef, StartConfig {
+interface ComputeStartDef extends NodeDef, StartConfig, LiveLogConfig {
   /** Send failures to a second output instead of Catch nodes. */
   errorOutput?: boolean;
   server: string;
@@ -31,8 +32,16 @@ const OUTPUT_LIMIT_BYTES = 10 * 1024 * 1024;
 export = function register(RED: NodeAPI): void {
   function ComputeStartNode(this: Node, def: ComputeStartDef): void {
     RED.nodes.createNode(this, def);
-    const failures = { errorOutput: def.errorOutput === true, outputCount: def.errorOutput === true ? 2 : 1 };
+    // Outputs: the job; live log lines when following with logs; failures last when chosen.
+    const logOutput = def.follow === true && def.logs === true;
+    const failures = { errorOutput: def.errorOutput === true, outputCount: 1 + (logOutput ? 1 : 0) + (def.errorOutput === true ? 1 : 0) };
+    const ports = (port: number, msg: NodeMessage | NodeMessage[]): Array<NodeMessage | NodeMessage[] | null> => {
+      const all: Array<NodeMessage | NodeMessage[] | null> = Array.from({ length: failures.outputCount }, () => null);
+      all[port] = msg;
+      return all;
+    };
     const inFlight = new InFlight(this, RED._('compute-start.status.starting'));
+    let warnedNoLiveLogs = false;
     let follower: Follower | undefined;
 
     const finish = async (job: ComputeJob, msg: NodeMessage, client: OceanClient): Promise<void> => {
@@ -42,13 +51,14 @@ export = function register(RED: NodeAPI): void {
         const delivered = await deliverResults(client, job.jobId, files, { format: 'auto', unpack: true, maxBytes: OUTPUT_LIMIT_BYTES });
         out.results = delivered.length === 1 ? delivered[0]?.payload : Object.fromEntries(delivered.map((f) => [f.name, f.payload]));
       }
-      this.send(out);
+      this.send(ports(0, out));
     };
 
     const followerFor = (config: OceanConfigNode): Follower => {
       if (follower) return follower;
       const client = config.getClient();
       follower = new Follower(this, config, {
+        ...(logOutput ? { log: (messages: NodeMessage[]) => this.send(ports(1, messages)) } : {}),
         done: (job, msg) => {
           finish(job, msg, client).then(
             () => ((follower?.count() ?? 0) === 0 ? status.done(this, `${job.status ?? ''} ${job.statusText.trim()}`.trim()) : undefined),
@@ -84,6 +94,7 @@ export = function register(RED: NodeAPI): void {
         const client = config.getClient();
         const plan = await readStartOptions(RED, this, msg, def);
         const follow = def.follow === true;
+        const logs = logOutput ? await readLiveLogOptions(RED, this, msg, def) : undefined;
         inFlight.start();
         // Asking for a quote instead only ever pays less, so a message may ask for it.
         if (def.quoteOnly === true || (msg as { quote?: unknown }).quote === true) {
@@ -92,7 +103,7 @@ export = function register(RED: NodeAPI): void {
           quoted.payload = await client.quoteJob({ ...plan.request, environment });
           quoted.ocean = mergeOcean(msg, { backend: (await client.connect()).dialect.kind, chainId: client.settings.chainId, environment });
           inFlight.succeeded(RED._('compute-start.status.quoted'));
-          send(quoted);
+          send(ports(0, quoted));
           return done();
         }
         const onRateLimit = (ms: number): void => status.waiting(this, RED._('compute-start.status.rateLimited', { seconds: Math.ceil(ms / 1000) }));
@@ -105,12 +116,16 @@ export = function register(RED: NodeAPI): void {
         const out = jobMessage(msg, job, client, { environment: request.environment, ...(did ? { did } : {}) });
         if (follow) {
           const timeout = (await readOption(RED, this, msg, def, { field: 'followTimeout', fallback: 'followTimeout', parse: parse.number })) ?? DEFAULT_TIMEOUT_SECONDS;
+          if (logs && !warnedNoLiveLogs && !(await client.hasLiveLogs())) {
+            warnedNoLiveLogs = true;
+            this.warn(RED._('compute-start.warn.noLiveLogs'));
+          }
           const following = followerFor(config);
-          following.follow(job, out, { did, timeoutMs: timeout * 1000 });
+          following.follow(job, out, { did, timeoutMs: timeout * 1000, logs });
           inFlight.succeeded(RED._('compute-start.status.following', { count: following.count() }));
         } else {
           inFlight.succeeded(RED._('compute-start.status.started'));
-          send(out);
+          send(ports(0, out));
         }
         done();
       } catch (error) {

@@ -5,12 +5,13 @@ import { Follower, followTimeout } from './lib/follower';
 import { InFlight } from './lib/in-flight';
 import { jobDid, readJobId } from './lib/job-id';
 import { jobMessage } from './lib/job-message';
+import { readLiveLogOptions, type LiveLogConfig } from './lib/live-log-options';
 import { mergeOcean } from './lib/message';
 import { toNodeError } from './lib/node-error';
 import { parse, readOption } from './lib/options';
 import { status } from './lib/status';
 
-interface ComputeStatusDef extends NodeDef {
+interface ComputeStatusDef extends NodeDef, LiveLogConfig {
   server: string;
   jobId: string;
   jobIdType: string;
@@ -27,6 +28,14 @@ export = function register(RED: NodeAPI): void {
   function ComputeStatusNode(this: Node, def: ComputeStatusDef): void {
     RED.nodes.createNode(this, def);
     const inFlight = new InFlight(this, RED._('compute-status.status.requesting'));
+    /** Live log lines leave on a third output, there only when the box is ticked. */
+    const outputs = def.logs === true ? 3 : 2;
+    const ports = (port: number, msg: NodeMessage | NodeMessage[]): Array<NodeMessage | NodeMessage[] | null> => {
+      const all: Array<NodeMessage | NodeMessage[] | null> = Array.from({ length: outputs }, () => null);
+      all[port] = msg;
+      return all;
+    };
+    let warnedNoLiveLogs = false;
     let follower: Follower | undefined;
     /** The last status sent per job, so a poll that sees nothing new sends nothing. */
     const lastSent = new Map<string, string>();
@@ -51,13 +60,14 @@ export = function register(RED: NodeAPI): void {
           // The final status goes to the first output, with 'done'.
           if (job.done || !isNew(job)) return;
           showFollowing();
-          this.send([null, jobMessage(msg, job, client)]);
+          this.send(ports(1, jobMessage(msg, job, client)));
         },
+        ...(outputs === 3 ? { log: (messages: NodeMessage[]) => this.send(ports(2, messages)) } : {}),
         done: (job, msg) => {
           lastSent.delete(job.jobId);
           if ((follower?.count() ?? 0) === 0) status.done(this, statusText(job));
           else showFollowing();
-          this.send([jobMessage(msg, job, client), null]);
+          this.send(ports(0, jobMessage(msg, job, client)));
         },
         timeout: (followed, last, msg) => {
           lastSent.delete(followed.jobId);
@@ -93,22 +103,27 @@ export = function register(RED: NodeAPI): void {
           out.payload = jobs.map((job) => (followed.has(job.jobId) ? { ...job, followed: followed.get(job.jobId) } : job));
           out.ocean = mergeOcean(msg, { chainId: client.settings.chainId });
           inFlight.succeeded(RED._('compute-status.status.listed', { count: jobs.length }));
-          send([out, null]);
+          send(ports(0, out));
           return done();
         }
         const jobId = await readJobId(RED, this, msg, def);
+        const logs = mode === 'follow' ? await readLiveLogOptions(RED, this, msg, def) : undefined;
         const job = await client.getJob(jobId, { did: jobDid(msg) });
         if (mode === 'follow' && !job.done) {
           const timeout = (await readOption(RED, this, msg, def, { field: 'timeout', fallback: 'followTimeout', parse: parse.number })) ?? DEFAULT_TIMEOUT_SECONDS;
+          if (logs && !warnedNoLiveLogs && !(await client.hasLiveLogs())) {
+            warnedNoLiveLogs = true;
+            this.warn(RED._('compute-status.warn.noLiveLogs'));
+          }
           isNew(job);
-          send([null, jobMessage(msg, job, client)]);
-          followerFor(config).follow(job, msg, { did: jobDid(msg), timeoutMs: timeout * 1000 });
+          send(ports(1, jobMessage(msg, job, client)));
+          followerFor(config).follow(job, msg, { did: jobDid(msg), timeoutMs: timeout * 1000, logs });
           inFlight.succeeded(statusText(job));
           showFollowing();
           return done();
         }
         inFlight.succeeded(statusText(job));
-        send([jobMessage(msg, job, client), null]);
+        send(ports(0, jobMessage(msg, job, client)));
         done();
       } catch (error) {
         inFlight.failed(error);

@@ -14,6 +14,8 @@ export interface Rewrite {
   delayMs?: number;
   /** The real server answers, but the connection is cut instead of passing the answer on. */
   drop?: boolean;
+  /** The real answer streams through, and the connection is cut once this many body bytes have passed. */
+  cutAfterBytes?: number;
   /** The real server answers, but this body goes back instead (status kept). */
   body?: string;
   /** How many answers it applies to (default: all). */
@@ -59,6 +61,10 @@ export async function startHostileProxy(target: string): Promise<HostileProxy> {
     const body: Buffer[] = [];
     for await (const chunk of req) body.push(chunk as Buffer);
     const upstream = await forward(req, mapUrl(req.url ?? '/'), Buffer.concat(body));
+    if (rule?.cutAfterBytes !== undefined) {
+      cutAfter(upstream, res, rule.cutAfterBytes);
+      return;
+    }
     if (!rule?.json && !rule?.delayMs && !rule?.drop && rule?.body === undefined) {
       res.writeHead(upstream.statusCode ?? 502, upstream.headers);
       upstream.pipe(res);
@@ -105,6 +111,24 @@ export async function startHostileProxy(target: string): Promise<HostileProxy> {
     },
     close: () => closeServer(server),
   };
+}
+
+/** Passes a streamed answer on as it comes, and cuts the connection after `limit` body bytes. */
+function cutAfter(upstream: IncomingMessage, res: ServerResponse, limit: number): void {
+  res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+  let left = limit;
+  const cut = (): void => {
+    upstream.destroy();
+    res.socket?.destroy();
+  };
+  if (left <= 0) return cut();
+  upstream.on('data', (chunk: Buffer) => {
+    if (left <= 0) return;
+    const part = chunk.subarray(0, left);
+    left -= part.length;
+    res.write(part, () => (left <= 0 ? cut() : undefined));
+  });
+  upstream.on('end', () => (left > 0 ? res.end() : undefined));
 }
 
 function closeServer(server: Server): Promise<void> {

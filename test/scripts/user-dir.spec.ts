@@ -76,8 +76,29 @@ describe('npm start: the editor\'s login and the credential secret', function ()
     prepareUserDir(dir, { uiPort: 0, replaceFlows: false, forgetJobs: true, pollInterval: '5' });
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'flows_cred.json'), 'utf8')), credentials, 'read with the old secret, left for Node-RED to seal');
     const nodeRed = await startNodeRedProcess({ userDir: dir });
-    await nodeRed.stop();
-    const runtime = JSON.parse(readFileSync(join(dir, '.config.runtime.json'), 'utf8')) as { _credentialSecret?: string };
-    assert.match(String(runtime._credentialSecret), /^[0-9a-f]{64}$/);
+    try {
+      // Node-RED makes and saves its secret as it loads the flows; its "started" comes first.
+      await waitFor(() => credentialSecret(dir) !== undefined, 'Node-RED saving its credential secret', 15_000);
+    } finally {
+      await nodeRed.stop();
+    }
+    assert.match(String(credentialSecret(dir)), /^[0-9a-f]{64}$/);
   });
 });
+
+function credentialSecret(dir: string): string | undefined {
+  try {
+    const runtime = JSON.parse(readFileSync(join(dir, '.config.runtime.json'), 'utf8')) as { _credentialSecret?: unknown };
+    return typeof runtime._credentialSecret === 'string' ? runtime._credentialSecret : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitFor(check: () => boolean, what: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`${what} did not happen within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
