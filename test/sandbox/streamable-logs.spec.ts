@@ -263,9 +263,9 @@ describe('sandbox: Ocean Node live algorithm log (computeStreamableLogs)', funct
   }
 
   /** Starts the gated algorithm as a free job; resolves with its prefixed job id once it waits at "half". */
-  async function startGatedJob(target: Sandbox = sandbox): Promise<string> {
-    const environment = (await call(target.url, 'GET', '/api/services/computeEnvironments')).json as Array<{ id: string }>;
-    const answer = await call(target.url, 'POST', '/api/services/freeCompute', {
+  async function startGatedJob(): Promise<string> {
+    const environment = (await call(sandbox.url, 'GET', '/api/services/computeEnvironments')).json as Array<{ id: string }>;
+    const answer = await call(sandbox.url, 'POST', '/api/services/freeCompute', {
       ...(await signed(owner, 'freeStartCompute')),
       environment: environment[0]?.id,
       algorithm: { meta: { rawcode: gatedAlgorithm(gate.url), container: NODE_CONTAINER } },
@@ -278,9 +278,9 @@ describe('sandbox: Ocean Node live algorithm log (computeStreamableLogs)', funct
     return job.jobId;
   }
 
-  async function logsUrl(jobId: string, wallet: Wallet = owner, target: Sandbox = sandbox): Promise<string> {
+  async function logsUrl(jobId: string, wallet: Wallet = owner): Promise<string> {
     const query = new URLSearchParams({ ...(await signed(wallet, 'getComputeStreamableLogs')), jobId });
-    return `${target.url}${LOGS_PATH}?${query}`;
+    return `${sandbox.url}${LOGS_PATH}?${query}`;
   }
 
   function jobRecord(jobId: string) {
