@@ -12,14 +12,15 @@ import { validateStartRequest, type StartJobRequest } from './job-request';
 import { isRecord } from './server-message';
 import { parseConnectionSettings, type ConnectionInput, type ConnectionSettings } from './settings';
 import type { AccountView, Withdrawal } from './payment/account';
-import { Payments, type BudgetOptions } from './payment/payments';
+import type { BudgetOptions, Payments } from './payment/payments';
+import { loadPayments } from './load-on-use';
 import type { JobQuote } from './payment/quote';
 import type { PaymentOptions } from './payment/types';
 import { EnvironmentCache } from './environment-cache';
 import { retryRateLimited, type RateLimitWaits } from './rate-limit-wait';
 import { checkAssets, withServiceIds, type CheckedAsset } from './start-checks';
 import { startCandidates, startOutcomeUnknown, unknownStart } from './start-recovery';
-import { walletFromPrivateKey } from './wallet';
+import { checkPrivateKey, walletFromPrivateKey } from './wallet';
 
 export interface OceanClientOptions extends ConnectionInput {
   /** Signs requests and pays; optional for read-only use such as listing environments. */
@@ -72,10 +73,13 @@ export interface ResultStream {
 export class OceanClient {
   readonly settings: ConnectionSettings;
   private readonly http: HttpClient;
-  private readonly wallet?: Wallet;
+  private readonly privateKey?: string;
+  private walletInstance?: Wallet;
   private readonly ddos: DdoResolver;
   private readonly useAuthToken: boolean;
-  private readonly payments: Payments;
+  private paymentsInstance?: Payments;
+  private readonly paymentOptions: PaymentOptions;
+  private readonly budget?: BudgetOptions;
   private readonly environmentCache: EnvironmentCache;
   private readonly rateLimit: RateLimitWaits;
   private readonly clock: () => number;
@@ -88,14 +92,26 @@ export class OceanClient {
 
   constructor(options: OceanClientOptions) {
     this.settings = parseConnectionSettings(options);
-    this.wallet = options.privateKey === undefined ? undefined : walletFromPrivateKey(options.privateKey);
+    this.privateKey = options.privateKey === undefined ? undefined : checkPrivateKey(options.privateKey);
+    this.paymentOptions = options.payment ?? {};
+    this.budget = options.budget;
     this.http = new HttpClient(options.http);
     this.ddos = new DdoResolver(this.http, this.settings.aquariusUrl);
     this.useAuthToken = options.useAuthToken ?? true;
     this.rateLimit = options.rateLimit ?? {};
     this.clock = options.clock ?? Date.now;
     this.environmentCache = new EnvironmentCache(() => this.environments());
-    this.payments = new Payments(
+  }
+
+  /** The signer, made on first use (ethers is loaded then). */
+  private get wallet(): Wallet | undefined {
+    if (this.privateKey === undefined) return undefined;
+    return (this.walletInstance ??= walletFromPrivateKey(this.privateKey));
+  }
+
+  /** Orders, escrow and budgets, loaded and made on first use: only paid jobs and the wallet view need them. */
+  private get payments(): Payments {
+    return (this.paymentsInstance ??= new (loadPayments().Payments)(
       {
         settings: this.settings,
         environments: () => this.environmentCache.get(),
@@ -104,9 +120,9 @@ export class OceanClient {
         wallet: (action) => this.needWallet(action),
         jobs: () => this.listJobs(),
       },
-      options.payment ?? {},
-      options.budget,
-    );
+      this.paymentOptions,
+      this.budget,
+    ));
   }
 
   /** The wallet's address (EIP-55), or undefined without a key. */
@@ -334,7 +350,7 @@ export class OceanClient {
   close(): void {
     this.closing.abort();
     this.http.close();
-    this.payments.close();
+    this.paymentsInstance?.close();
   }
 
   private async detect(options: CallOptions): Promise<Connection> {

@@ -1,6 +1,6 @@
 import { Transform, pipeline, type Readable } from 'node:stream';
-import axios, { type AxiosError, type AxiosInstance, type AxiosResponse, type RawAxiosResponseHeaders } from 'axios';
-import axiosRetry, { exponentialDelay, isNetworkError, retryAfter } from 'axios-retry';
+import type { AxiosError, AxiosInstance, AxiosResponse, RawAxiosResponseHeaders } from 'axios';
+import { loadAxios, loadAxiosRetry } from './load-on-use';
 import { OceanError, type OceanErrorCode } from './errors';
 import { parseErrorBody } from './server-message';
 
@@ -79,7 +79,8 @@ export class HttpClient {
     this.streamIdleMs = options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS;
     this.streamDeadlineMs = options.streamDeadlineMs ?? DEFAULT_STREAM_DEADLINE_MS;
     const maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
-    this.instance = axios.create({ proxy: false });
+    const { default: axiosRetry, exponentialDelay } = loadAxiosRetry();
+    this.instance = loadAxios().default.create({ proxy: false });
     axiosRetry(this.instance, {
       retries: this.retries,
       retryCondition: (error) => isTransient(error, maxRetryDelayMs),
@@ -249,6 +250,7 @@ function oceanCause(error: unknown): OceanError | undefined {
 
 function isTransient(error: AxiosError, maxRetryDelayMs: number): boolean {
   if (error.code === 'ERR_CANCELED' || oceanCause(error)) return false;
+  const { isNetworkError, retryAfter } = loadAxiosRetry();
   if (!error.response) return isNetworkError(error) || error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
   const status = error.response.status;
   if (RETRYABLE_STATUSES.has(status)) return true;
@@ -263,7 +265,7 @@ async function toOceanError(error: unknown, request: HttpRequest, timeoutMs: num
   if (error instanceof OceanError) return error;
   const cause = oceanCause(error);
   if (cause) return cause;
-  if (!axios.isAxiosError(error)) {
+  if (!loadAxios().default.isAxiosError(error)) {
     const message = error instanceof Error ? error.message : String(error);
     return new OceanError('SERVER_ERROR', `Could not ${request.operation}: ${message}`);
   }

@@ -1,4 +1,4 @@
-import { isAddress } from 'ethers';
+import { isAddress } from '../address';
 import { invalidConfig } from '../errors';
 import { isRecord } from '../server-message';
 import type { BudgetRule } from './budget';

@@ -4,7 +4,8 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
-import { extract, type Header } from 'tar-stream';
+import type { Header } from 'tar-stream';
+import { loadTarStream } from '../load-on-use';
 import { OceanError } from '../errors';
 
 export interface TarLimits {
@@ -46,7 +47,7 @@ type EntryStream = AsyncIterable<unknown> & { resume(): void };
 type EntryHandler = (name: string, header: Header, stream: EntryStream) => Promise<void>;
 
 async function walk(source: Readable, limits: TarLimits, onFile: EntryHandler): Promise<void> {
-  const archive = extract();
+  const archive = loadTarStream().extract();
   let entries = 0;
   let total = 0;
   // A handler's own error (an unsafe entry, a file that cannot be written) is reported as it is;
