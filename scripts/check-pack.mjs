@@ -12,6 +12,11 @@ for (const [type, js] of Object.entries(pkg['node-red'].nodes)) {
 }
 if (!files.some((f) => f.startsWith('dist/nodes/icons/'))) problems.push('missing dist/nodes/icons/');
 if (!files.some((f) => f.startsWith('examples/') && f.endsWith('.json'))) problems.push('missing examples/*.json');
+// Example 08 needs FlowFuse Dashboard; users install it themselves, the package must not pull it in.
+const runtime = { ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies };
+for (const name of ['@flowfuse/node-red-dashboard', 'node-red']) {
+  if (Object.hasOwn(runtime, name)) problems.push(`${name} must not be a runtime dependency`);
+}
 for (const f of files) {
   if (/^(test|sandbox|src|scripts|bench|\.ci)\//.test(f) || f.endsWith('.map')) problems.push(`should not ship ${f}`);
 }

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { installedDashboard, needsDashboard } from './dashboard';
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 
@@ -16,15 +17,25 @@ const SAMPLE_DIDS: Record<string, string> = {
   'did:op:87b3a76738911ab50de53e6b42dbb0389ab2d2096fbc8502d556c775cd977109': 'OCEAN_ALGORITHM_DID',
 };
 
+export interface DemoFlowOptions {
+  /**
+   * Include the examples that need FlowFuse Dashboard (by default when it is installed). Without
+   * it they are left out: Node-RED starts no flow at all while a node type is missing.
+   */
+  dashboard?: boolean;
+}
+
 /**
  * Every example tab, sharing one connection: each example brings its own (so that importing
  * several never collides), and here they all become CONNECTION_ID.
  */
-export function demoFlows(pollInterval = '5'): FlowNode[] {
+export function demoFlows(pollInterval = '5', { dashboard = installedDashboard() !== undefined }: DemoFlowOptions = {}): FlowNode[] {
   const flows: FlowNode[] = [];
   let shared: FlowNode | undefined;
   for (const file of readdirSync(EXAMPLES).filter((name) => name.endsWith('.json')).sort()) {
-    for (const node of JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as FlowNode[]) {
+    const example = JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as FlowNode[];
+    if (!dashboard && needsDashboard(example)) continue;
+    for (const node of example) {
       if (node.type === 'ocean-c2d-config') shared ??= connection(node, pollInterval);
       else flows.push(withDidVariables(typeof node.server === 'string' ? { ...node, server: CONNECTION_ID } : node));
     }

@@ -69,7 +69,8 @@ async function main(): Promise<number> {
   try {
     for (const line of stack.describe()) process.stdout.write(`${line}\n`);
     Object.assign(process.env, stack.env);
-    prepareUserDir(userDir, { uiPort: 0, replaceFlows: true, forgetJobs: true, pollInterval: '1', minPollInterval: local ? 0.5 : undefined });
+    // Headless: no dashboard to look at.
+    prepareUserDir(userDir, { uiPort: 0, replaceFlows: true, forgetJobs: true, pollInterval: '1', minPollInterval: local ? 0.5 : undefined, dashboard: false });
     const started = new Promise<void>((resolve) => RED.events.once('flows:started', resolve));
     RED.init(createServer(), { ...runtimeSettings(userDir, { uiPort: 0, minPollInterval: local ? 0.5 : undefined }), httpAdminRoot: false, httpNodeRoot: false, logging: { console: { level: 'warn' } } });
     await RED.start();

@@ -8,6 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { installedDashboard } from './dashboard';
 import { stackFromEnvironment } from './stack';
 import { editorLogin, prepareUserDir } from './user-dir';
 
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const local = !process.env.OCEAN_PROVIDER_URL;
   // A real backend means a funded key behind the editor: it asks for a login then.
   const login = !local || process.env.NODE_RED_PASSWORD ? editorLogin(USER_DIR, process.env) : undefined;
-  prepareUserDir(USER_DIR, {
+  const prepared = prepareUserDir(USER_DIR, {
     uiPort: EDITOR_PORT,
     replaceFlows: process.argv.includes('--reset'),
     forgetJobs: local,
@@ -40,6 +41,11 @@ async function main(): Promise<void> {
     process.stdout.write(`Editor login: ${login.username}, with ${process.env.NODE_RED_PASSWORD ? 'NODE_RED_PASSWORD' : 'the password shown when it was generated'}\n`);
   }
   process.stdout.write('Open the "Free compute on sensor readings" tab and click its inject button; the result shows in the debug sidebar. Ctrl-C stops everything.\n');
+  if (prepared.dashboard) {
+    process.stdout.write(`FlowFuse Dashboard (example 08): http://127.0.0.1:${EDITOR_PORT}/dashboard\n`);
+  } else if (installedDashboard()) {
+    process.stdout.write('These flows are from before the dashboard example 08: npm start -- --reset deploys it (and writes all example flows afresh).\n');
+  }
 
   let stopping = false;
   const stop = (): void => {

@@ -3,6 +3,7 @@ import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hashSync } from 'bcryptjs';
+import { DASHBOARD_MODULE, installedDashboard, needsDashboard } from './dashboard';
 import { demoCredentials, demoFlows } from './demo-flows';
 
 const ROOT = join(__dirname, '..');
@@ -22,6 +23,11 @@ export interface UserDirOptions {
   minPollInterval?: number;
   /** The editor asks for a login (a real backend and a funded key are behind it). */
   login?: Login;
+  /**
+   * Install FlowFuse Dashboard and deploy the example that needs it, when the project has the
+   * dashboard (true by default; npm run demo, headless, leaves it out).
+   */
+  dashboard?: boolean;
 }
 
 export interface Login {
@@ -32,23 +38,48 @@ export interface Login {
   newPassword?: string;
 }
 
-export function prepareUserDir(dir: string, options: UserDirOptions): void {
+export interface PreparedUserDir {
+  /** The flows Node-RED will start hold the dashboard example (flows from before it do not). */
+  dashboard: boolean;
+}
+
+export function prepareUserDir(dir: string, options: UserDirOptions): PreparedUserDir {
   mkdirSync(dir, { recursive: true });
-  const link = join(dir, 'node_modules', '@ocean-c2d', 'node-red');
-  mkdirSync(dirname(link), { recursive: true });
-  rmSync(link, { recursive: true, force: true });
-  symlinkSync(ROOT, link, 'dir');
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'ocean-c2d-demo', private: true, dependencies: { '@ocean-c2d/node-red': `file:${ROOT}` } }, null, 2)}\n`);
+  const dashboard = options.dashboard === false ? undefined : installedDashboard();
+  // Both as the palette manager leaves a module: in the user directory's node_modules and
+  // package.json, so the editor lists them as installed.
+  const modules: Record<string, string> = { '@ocean-c2d/node-red': ROOT, ...(dashboard ? { [DASHBOARD_MODULE]: dashboard.dir } : {}) };
+  rmSync(join(dir, 'node_modules', DASHBOARD_MODULE), { recursive: true, force: true });
+  for (const [name, target] of Object.entries(modules)) linkModule(dir, name, target);
+  const dependencies = Object.fromEntries(Object.entries(modules).map(([name, target]) => [name, `file:${target}`]));
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'ocean-c2d-demo', private: true, dependencies }, null, 2)}\n`);
   writeFileSync(join(dir, 'settings.js'), settings(options));
   if (options.forgetJobs) rmSync(join(dir, 'ocean-c2d'), { recursive: true, force: true });
   const flows = join(dir, 'flows.json');
   if (options.replaceFlows || !existsSync(flows)) {
-    writeFileSync(flows, `${JSON.stringify(demoFlows(options.pollInterval), null, 2)}\n`);
+    writeFileSync(flows, `${JSON.stringify(demoFlows(options.pollInterval, { dashboard: dashboard !== undefined }), null, 2)}\n`);
     // Plain on first start; Node-RED encrypts it with its own random secret when it next saves.
     writeFileSync(join(dir, 'flows_cred.json'), `${JSON.stringify(demoCredentials(), null, 2)}\n`, { mode: 0o600 });
   } else {
     forgetOldFixedSecret(dir);
   }
+  return { dashboard: dashboard !== undefined && flowsNeedDashboard(flows) };
+}
+
+function flowsNeedDashboard(file: string): boolean {
+  try {
+    const flows = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return Array.isArray(flows) && needsDashboard(flows as Array<{ type: string }>);
+  } catch {
+    return false;
+  }
+}
+
+function linkModule(dir: string, name: string, target: string): void {
+  const link = join(dir, 'node_modules', name);
+  mkdirSync(dirname(link), { recursive: true });
+  rmSync(link, { recursive: true, force: true });
+  symlinkSync(target, link, 'dir');
 }
 
 /**

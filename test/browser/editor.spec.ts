@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { DASHBOARD_MODULE, installedDashboard } from '../../scripts/dashboard';
 import { demoCredentials, demoFlows } from '../../scripts/demo-flows';
 import { startLocalStack, type Stack } from '../../scripts/stack';
-import { startNodeRedProcess, testSettings, type NodeRedProcess } from '../helpers/node-red-process';
+import { installModules, startNodeRedProcess, testSettings, type NodeRedProcess } from '../helpers/node-red-process';
 import { packedPackage } from '../helpers/packed-package';
+import { DashboardPage } from './dashboard';
 import { Editor, launchBrowser } from './editor';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
@@ -29,7 +31,10 @@ describe('the editor in a real browser (packed package, Node-RED 4.1, headless C
     const packed = await packedPackage();
     stack = await startLocalStack({ dialect: 'ocean-node', sandboxPort: 0, anvilPort: 0 });
     userDir = mkdtempSync(join(tmpdir(), 'ocean-c2d-editor-'));
-    symlinkSync(packed.nodeModules, join(userDir, 'node_modules'));
+    const dashboard = installedDashboard();
+    if (!dashboard) throw new Error(`${DASHBOARD_MODULE} is a devDependency: run npm ci`);
+    // The package as users get it, and FlowFuse Dashboard for example 08, both installed the palette manager's way.
+    installModules(userDir, { '@ocean-c2d/node-red': join(packed.nodeModules, '@ocean-c2d', 'node-red'), [DASHBOARD_MODULE]: dashboard.dir });
     writeFileSync(join(userDir, 'settings.js'), testSettings({ oceanC2dMinPollInterval: 1 }));
     red = await startNodeRedProcess({ userDir, env: stack.env });
     browser = await launchBrowser();
@@ -155,11 +160,21 @@ describe('the editor in a real browser (packed package, Node-RED 4.1, headless C
     assert.deepEqual(invalid, [], 'every connection still valid');
   });
 
+  /**
+   * What npm start deploys: the examples on one connection that polls every 5 s. Deployed once
+   * for the tests that use it, whichever runs first: each deploy starts example 08's schedules,
+   * and the sandbox, as an Ocean Node, answers 30 requests a minute.
+   */
+  let demoDeployed: Promise<void> | undefined;
+  const deployDemoFlows = (): Promise<void> =>
+    (demoDeployed ??= (async () => {
+      const flows = demoFlows('5').map((node) => (node.type === 'ocean-c2d-config' ? { ...node, credentials: demoCredentials()[node.id] } : node));
+      const deployed = await fetch(`${red.url}/flows`, { method: 'POST', headers: { 'content-type': 'application/json', 'Node-RED-Deployment-Type': 'full' }, body: JSON.stringify(flows) });
+      assert.equal(deployed.status, 204);
+    })());
+
   it('the user path: example 02\'s inject button, and the statistics in the debug sidebar', async function () {
-    // What npm start deploys: the examples on one connection that polls every 5 s.
-    const flows = demoFlows('5').map((node) => (node.type === 'ocean-c2d-config' ? { ...node, credentials: demoCredentials()[node.id] } : node));
-    const deployed = await fetch(`${red.url}/flows`, { method: 'POST', headers: { 'content-type': 'application/json', 'Node-RED-Deployment-Type': 'full' }, body: JSON.stringify(flows) });
-    assert.equal(deployed.status, 204);
+    await deployDemoFlows();
     await editor.load(red.url);
     await editor.showTab('Free compute on sensor readings');
     await editor.showSidebar('debug');
@@ -174,7 +189,47 @@ describe('the editor in a real browser (packed package, Node-RED 4.1, headless C
     await editor.screenshot('debug-sidebar-statistics');
   });
 
+  it('example 08 at /dashboard: the start button\'s job followed in the log and finished in the table', async function () {
+    await deployDemoFlows();
+    const dashboard = await DashboardPage.open(browser, red.url);
+    try {
+      assert.match(dashboard.page.url(), /\/dashboard\/ocean-c2d$/, 'the dashboard opens on the example\'s page');
+      const started = Date.now();
+      const jobId = await dashboard.startJob(15_000);
+      assert.match(jobId, /^0x[0-9a-f]{64}-[0-9a-f]+$/);
+      const log = await dashboard.logWhere(/^job finished: /m, 30_000);
+      assert.match(log, /^reading 1 of 20: [\d.]+ °C$/m);
+      assert.match(log, /^done: mean of 20 readings [\d.]+ °C$/m);
+      await dashboard.waitForRow(jobId, 'finished', 15_000);
+      process.stdout.write(`      (the job finished in the table ${((Date.now() - started) / 1000).toFixed(1)} s after the click)\n`);
+      // The scheduled statistics job started with the deploy; its three points are in the chart's store.
+      const points = await waitFor(async () => {
+        const stored = (await (await fetch(`${red.url}/dashboard/_debug/datastore/ex8-chart`)).json()) as Array<{ topic: string; payload: number }> | null;
+        return stored && stored.length >= 3 ? stored : undefined;
+      }, 20_000);
+      assert.deepEqual(points.slice(0, 3).map((point) => point.topic), ['mean', 'min', 'max']);
+      await dashboard.screenshot('dashboard-example-08');
+      assert.deepEqual(dashboard.errors, [], 'no error in the dashboard\'s console');
+    } catch (error) {
+      await dashboard.screenshot('failed-dashboard-example-08');
+      throw error;
+    } finally {
+      await dashboard.close();
+    }
+  });
+
   it('shows no error in the browser console', function () {
     assert.deepEqual(editor.errors, []);
   });
 });
+
+/** Polls `read` every 200 ms until it answers something (fails after `ms`). */
+async function waitFor<T>(read: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`nothing within ${ms} ms`);
+}

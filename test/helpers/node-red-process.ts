@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -75,4 +76,18 @@ export function testSettings(extra: Record<string, unknown> = {}): string {
     ...extra,
   };
   return `module.exports = ${JSON.stringify(settings, null, 2)};\n`;
+}
+
+/**
+ * Installs modules into a user directory as the palette manager leaves them: each in its
+ * node_modules (here a link to `dir`) and listed in its package.json.
+ */
+export function installModules(userDir: string, modules: Record<string, string>): void {
+  for (const [name, dir] of Object.entries(modules)) {
+    const link = join(userDir, 'node_modules', name);
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(dir, link, 'dir');
+  }
+  const dependencies = Object.fromEntries(Object.keys(modules).map((name) => [name, `file:${modules[name]}`]));
+  writeFileSync(join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-user-dir', private: true, dependencies }, null, 2));
 }

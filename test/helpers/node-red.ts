@@ -45,6 +45,24 @@ export function nextMessage(nodeId: string, ms = 5000): Promise<Received> {
   });
 }
 
+/** Resolves with the first message a helper node receives that `matches` (fails the test after `ms`). */
+export function messageWhere(nodeId: string, matches: (msg: Received) => boolean, ms = 5000): Promise<Received> {
+  const node = helper.getNode(nodeId);
+  return new Promise((resolve, reject) => {
+    const listener = (msg: Received): void => {
+      if (!matches(msg)) return;
+      clearTimeout(timer);
+      node.removeListener('input', listener);
+      resolve(msg);
+    };
+    const timer = setTimeout(() => {
+      node.removeListener('input', listener);
+      reject(new Error(`no matching message reached ${nodeId} within ${ms} ms`));
+    }, ms);
+    node.on('input', listener);
+  });
+}
+
 /**
  * Sends `msg` into `inputId` and resolves with whichever of the `outputs` helper nodes receives
  * a message first, keyed by that node's id.
