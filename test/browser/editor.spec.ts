@@ -135,6 +135,8 @@ describe('the editor in a real browser (packed package, Node-RED 4.1, headless C
   });
 
   it('keeps every package node and connection of every example valid after an unchanged edit', async function () {
+    // 21 dialogs, each opened, photographed and closed: about 75 s on a quiet machine, twice that on a busy one.
+    this.timeout(240_000);
     const files = readdirSync(EXAMPLES).filter((name) => name.endsWith('.json')).sort();
     for (const file of files) {
       const nodes = JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as Array<{ id: string; type: string; label?: string }>;

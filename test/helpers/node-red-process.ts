@@ -19,6 +19,8 @@ export interface NodeRedProcess {
   port: number;
   /** Everything Node-RED printed so far. */
   output(): string;
+  /** Resolves when what Node-RED printed matches `pattern` (fails after `ms`). */
+  untilOutput(pattern: RegExp, ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,26 @@ export async function startNodeRedProcess(options: NodeRedStart): Promise<NodeRe
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const untilOutput = (pattern: RegExp, ms: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!pattern.test(output)) return;
+        finish();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`Node-RED did not print ${String(pattern)} within ${ms} ms:\n${output}`));
+      }, ms);
+      const finish = (): void => {
+        clearTimeout(timer);
+        child.stdout?.off('data', check);
+        child.stderr?.off('data', check);
+      };
+      child.stdout?.on('data', check);
+      child.stderr?.on('data', check);
+      check();
+    });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
@@ -58,7 +80,7 @@ export async function startNodeRedProcess(options: NodeRedStart): Promise<NodeRe
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Node-RED exited with code ${child.exitCode}:\n${output}`);
     const answer = await fetch(`${url}/settings`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
-    if (answer) return { url, port, output: () => output, stop };
+    if (answer) return { url, port, output: () => output, untilOutput, stop };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stop();

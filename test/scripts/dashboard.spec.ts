@@ -66,6 +66,8 @@ describe('npm start and FlowFuse Dashboard (a devDependency, for example 08)', f
     prepareUserDir(dir, options);
     const red = await startNodeRedProcess({ userDir: dir });
     try {
+      // The editor answers before the flows have started; the dashboard's routes come with its ui-base.
+      await red.untilOutput(/\[ui-base:Ocean C2D\] Node-RED Dashboard 2\.0 \(v\d+\.\d+\.\d+\) started at \/dashboard/, 20_000);
       const sets = (await (await fetch(`${red.url}/nodes`, { headers: { accept: 'application/json' } })).json()) as Array<{ module: string; local?: boolean; types: string[] }>;
       const ui = sets.filter((set) => set.module === DASHBOARD_MODULE);
       assert.ok(ui.some((set) => set.types.includes('ui-table')));
@@ -75,7 +77,6 @@ describe('npm start and FlowFuse Dashboard (a devDependency, for example 08)', f
       assert.match(await page.text(), /<title>FlowFuse Dashboard<\/title>/);
       const setup = (await (await fetch(`${red.url}/dashboard/_setup`)).json()) as { socketio: { path: string } };
       assert.equal(setup.socketio.path, '/dashboard/socket.io');
-      assert.match(red.output(), /\[ui-base:Ocean C2D\] Node-RED Dashboard 2\.0 \(v\d+\.\d+\.\d+\) started at \/dashboard/);
     } finally {
       await red.stop();
     }
