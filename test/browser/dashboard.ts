@@ -17,7 +17,10 @@ export class DashboardPage {
 
   /** Opens `/dashboard`, which goes to the example's page, and waits for its button. */
   static async open(browser: Browser, nodeRedUrl: string): Promise<DashboardPage> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // A context of its own, left open: with --single-process (how @sparticuz/chromium runs),
+    // closing a context ends the whole browser. Its page is closed alone.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
     const dashboard = new DashboardPage(page);
     await page.goto(`${nodeRedUrl}/dashboard`);
     await dashboard.startButton().waitFor({ timeout: 20_000 });
@@ -25,7 +28,7 @@ export class DashboardPage {
   }
 
   startButton() {
-    return this.page.getByRole('button', { name: /Start a 5-second job/ });
+    return this.page.getByRole('button', { name: /Start a 10-second job/ });
   }
 
   /** Clicks the start button; answers the id of the job the log then follows. */

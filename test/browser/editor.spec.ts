@@ -191,7 +191,7 @@ describe('the editor in a real browser (packed package, Node-RED 4.1, headless C
     await editor.screenshot('debug-sidebar-statistics');
   });
 
-  it('example 08 at /dashboard: the start button\'s job followed in the log and finished in the table', async function () {
+  it('example 08 at /dashboard: the start button\'s job, its log live, and the job finished in the table', async function () {
     await deployDemoFlows();
     const dashboard = await DashboardPage.open(browser, red.url);
     try {
@@ -199,11 +199,18 @@ describe('the editor in a real browser (packed package, Node-RED 4.1, headless C
       const started = Date.now();
       const jobId = await dashboard.startJob(15_000);
       assert.match(jobId, /^0x[0-9a-f]{64}-[0-9a-f]+$/);
+      // Live: the first readings show while the job runs, seconds before it ends (a log read at
+      // the end would show them all within a moment of its last line).
+      const early = await dashboard.logWhere(/^reading 1 of 40: [\d.]+ °C$(?![^]*^job finished)/m, 20_000);
+      const firstSeen = Date.now();
       const log = await dashboard.logWhere(/^job finished: /m, 30_000);
-      assert.match(log, /^reading 1 of 20: [\d.]+ °C$/m);
-      assert.match(log, /^done: mean of 20 readings [\d.]+ °C$/m);
+      const shownEarly = early.match(/^reading \d+ of 40/gm)?.length ?? 0;
+      const ahead = Date.now() - firstSeen;
+      assert.ok(shownEarly < 40 && ahead > 1500, `${shownEarly} readings shown ${ahead} ms before the end`);
+      assert.equal(log.match(/^reading \d+ of 40: -?[\d.]+ °C$/gm)?.length, 40, log);
+      assert.match(log, /^done: mean of 40 readings [\d.]+ °C$/m);
       await dashboard.waitForRow(jobId, 'finished', 15_000);
-      process.stdout.write(`      (the job finished in the table ${((Date.now() - started) / 1000).toFixed(1)} s after the click)\n`);
+      process.stdout.write(`      (${shownEarly} of 40 readings in the log ${(ahead / 1000).toFixed(1)} s before the job's end; finished in the table ${((Date.now() - started) / 1000).toFixed(1)} s after the click)\n`);
       // The scheduled statistics job started with the deploy; its three points are in the chart's store.
       const points = await waitFor(async () => {
         const stored = (await (await fetch(`${red.url}/dashboard/_debug/datastore/ex8-chart`)).json()) as Array<{ topic: string; payload: number }> | null;

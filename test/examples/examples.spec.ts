@@ -190,17 +190,21 @@ describe('the example flows import and run against the sandbox', function () {
     trigger('ex8-tick');
     assert.ok(Array.isArray((await listed).payload));
 
-    // The button: a one-second job (four readings), selected and followed at once.
+    // The button: a two-second job (eight readings), selected and followed at once with its live log.
     let jobId = '';
     const following = messageWhere('ex8-log', (msg) => String(msg.payload).startsWith('following job'), 10_000);
     const inTable = messageWhere('ex8-table', (msg) => rowsOf(msg).some((row) => row.jobId === jobId), 10_000);
+    const firstLine = messageWhere('ex8-log', (msg) => /^reading 1 of 8: /m.test(String(msg.payload)), 20_000);
     const ended = messageWhere('ex8-log', (msg) => /^job (finished|failed): /m.test(String(msg.payload)), 20_000);
     const finished = messageWhere('ex8-table', (msg) => rowsOf(msg).some((row) => row.jobId === jobId && row.state === 'finished'), 20_000);
-    helper.getNode('ex8-button').send({ payload: 1 });
+    helper.getNode('ex8-button').send({ payload: 2 });
     jobId = String((await following).topic).replace(/^job /, '');
     await inTable;
+    await firstLine;
+    assert.equal(setup.sandbox.context.jobs.running().length, 1, 'the first line is shown while the job still runs: a live log');
     const log = String((await ended).payload).split('\n');
-    const expected = [`following job ${jobId}`, ...[1, 2, 3, 4].map((n) => `reading ${n} of 4: <n> °C`), 'done: mean of 4 readings <n> °C', 'job finished: <text> (exit code 0)'];
+    const readings = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => `reading ${n} of 8: <n> °C`);
+    const expected = [`following job ${jobId}`, ...readings, 'done: mean of 8 readings <n> °C', 'job finished: <text> (exit code 0)'];
     assert.deepEqual(log.map((line) => line.replace(/-?\d+(?:\.\d+)? °C/g, '<n> °C').replace(/^job finished: .+ \(/, 'job finished: <text> (')), expected);
     const row = rowsOf(await finished).find((r) => r.jobId === jobId)!;
     assert.ok(Number(row.finished) >= Number(row.started) && Number(row.started) > Date.now() - 60_000, JSON.stringify(row));
