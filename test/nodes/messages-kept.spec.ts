@@ -6,7 +6,7 @@ import { DEFAULT_ENVIRONMENTS, NODE_CONTAINER, startSandbox, type Sandbox } from
 import { OceanClient, type ComputeJob } from '../../src/ocean';
 import { testAccount } from '../helpers/accounts';
 import { startHostileProxy, type HostileProxy } from '../helpers/hostile-proxy';
-import { waitForJob } from '../helpers/jobs';
+import { waitForJob, waitUntil } from '../helpers/jobs';
 import { helper, packageNode, placed, statusCalls, type FlowNode, type Received } from '../helpers/node-red';
 
 /**
@@ -290,8 +290,10 @@ describe('node messages: what goes out, exactly', function () {
       const node = { id: 'node', type: 'compute-status', ...byMsg, mode: 'follow', modeType: 'mode', timeout: '30', timeoutType: 'num', wires: [['out'], ['second']] };
       await helper.load(NODES, flow(proxy.url, [node]), credentials);
       const seen = collect(...OUTPUTS);
-      const slow = `setTimeout(() => {${SUM}}, 600);`;
+      const slow = `setTimeout(() => {${SUM}}, 1200);`;
       const { jobId } = await client.startJob({ environment, free: true, datasets: [], algorithm: { meta: { container: NODE_CONTAINER, rawcode: slow } } });
+      // Followed while it runs: the tracker's first poll sees the status the node already sent.
+      await waitUntil(client, jobId, (job) => job.status === 40);
       helper.getNode('node').receive({ _msgid: 'm-follow', jobId, topic: 'follow-me' });
       await until(() => seen.out!.length > 0, 'the final status', 20_000);
       const final = only(seen, 'out');
@@ -301,8 +303,8 @@ describe('node messages: what goes out, exactly', function () {
       assert.equal((final.payload as JobPayload).done, true);
       assert.equal((final.payload as JobPayload).status, 71);
       const changes = seen.second!.map((m) => `${(m.payload as JobPayload).status} ${(m.payload as JobPayload).statusText}`);
-      assert.ok(changes.length >= 2, `changes: ${changes.join(', ')}`);
       assert.deepEqual(changes, [...new Set(changes)], `each status once: ${changes.join(', ')}`);
+      assert.equal(changes[0], '40 Running algorithm ', 'the status when the follow began, first and once');
       const numbers = seen.second!.map((m) => (m.payload as JobPayload).status);
       assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b), 'in the order the job went through them');
       assert.ok(seen.second!.every((m) => m.topic === 'follow-me' && m.jobId === jobId && (m.payload as JobPayload).done === false));
@@ -389,7 +391,7 @@ describe('node messages: what goes out, exactly', function () {
 
   describe('errors: to Catch, or to the error output, never both', function () {
     const unknownJob = (): string => `${environment.split('-')[0]}-${'cd'.repeat(32)}`;
-    const cases: Array<{ name: string; node: Record<string, unknown>; msg: () => Record<string, unknown>; code: string; dot: string }> = [
+    const cases: Array<{ name: string; node: { type: string; [key: string]: unknown }; msg: () => Record<string, unknown>; code: string; dot: string }> = [
       { name: 'compute-stop', node: { type: 'compute-stop', ...byMsg }, msg: () => ({ jobId: unknownJob() }), code: 'NOT_FOUND', dot: 'red ring not found' },
       { name: 'compute-result', node: { type: 'compute-result', ...byMsg, result: 'output', resultType: 'kind', format: 'auto', formatType: 'format' }, msg: () => ({ jobId: unknownJob() }), code: 'NOT_FOUND', dot: 'red ring not found' },
       {
