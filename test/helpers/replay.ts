@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { extract } from 'tar-stream';
 import type { Sandbox } from '../../sandbox';
 import { recording, shapeOf, type RecordedExchange } from './recordings';
 
@@ -16,6 +18,11 @@ export interface ReplayOptions {
   waitBefore?: (exchange: RecordedExchange) => number;
   /** The recorded jobs had ended before this exchange: wait for the sandbox's too. */
   settleBefore?: (exchange: RecordedExchange) => boolean;
+  /**
+   * Lines of a result that depend on the host the job ran on (dates, directory listings): left out
+   * on both sides before the rest is compared line by line. Every other byte must match.
+   */
+  hostLines?: RegExp;
 }
 
 /** A status answer whose jobs had all ended (71 settling, 70 finished, 41 failed...). */
@@ -38,6 +45,7 @@ interface Answer {
   status: number;
   contentType: string | null;
   text: string;
+  bytes: Buffer;
 }
 
 /**
@@ -66,7 +74,7 @@ export async function replayRecording(file: string, sandbox: Sandbox, options: R
     const answer = await send(sandbox, request.method, map(request.path), headers, requestBody(request, map));
     learnIds(ids, response, answer);
     assert.equal(answer.status, response.status, `#${exchange.seq} ${exchange.note}: status (body ${answer.text.slice(0, 120)})`);
-    compareBody(exchange, answer, map);
+    await compareBody(exchange, answer, map, options.hostLines);
     compared += 1;
   }
   return compared;
@@ -96,7 +104,8 @@ function sandboxed(rawcode: string): string {
 
 async function send(sandbox: Sandbox, method: string, path: string, headers: Record<string, string>, body: string | undefined): Promise<Answer> {
   const response = await fetch(`${sandbox.url}${path}`, { method, headers, body });
-  return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
+  const bytes = Buffer.from(await response.arrayBuffer());
+  return { status: response.status, contentType: response.headers.get('content-type'), text: bytes.toString('utf8'), bytes };
 }
 
 /** Job ids and tokens the recorded node gave out map to the ones the sandbox gave out. */
@@ -119,33 +128,142 @@ function learnIds(ids: Map<string, string>, response: RecordedExchange['response
   if (token && ourToken) ids.set(token, ourToken);
 }
 
-function compareBody(exchange: RecordedExchange, answer: Answer, map: (text: string) => string): void {
+/**
+ * The answer against the recorded one: status, content type, and the body by content. Binary
+ * results by what they hold (a tar by its files, a Docker-framed log by its frames, other bytes
+ * exactly); messages exactly; job lists job by job, every field a client reads.
+ */
+async function compareBody(exchange: RecordedExchange, answer: Answer, map: (text: string) => string, hostLines: RegExp | undefined): Promise<void> {
   const { response } = exchange;
   const what = `#${exchange.seq} ${exchange.note}`;
-  if (response.bodyEncoding === 'base64') {
-    assert.equal(answer.contentType, response.headers['content-type'] ?? null, `${what}: content type`);
-    return;
-  }
+  assert.equal(answer.contentType, response.headers['content-type'] ?? null, `${what}: content type`);
   if (response.bodyEncoding === 'empty' || response.body === '') {
     assert.equal(answer.text, '', `${what}: empty body`);
     return;
   }
-  assert.equal(answer.contentType, response.headers['content-type'], `${what}: content type`);
-  if (response.bodyEncoding === 'text' || typeof response.body === 'string') {
-    const expected = typeof response.body === 'string' && response.bodyEncoding === 'json' ? JSON.stringify(response.body) : String(response.body);
-    const text = response.bodyEncoding === 'json' ? answer.text : answer.text;
-    if (/^<!DOCTYPE html>/.test(expected)) assert.equal(firstLineOfPre(text), firstLineOfPre(expected), `${what}: error page`);
-    else assert.equal(text, map(expected), `${what}: body`);
+  if (response.bodyEncoding === 'base64') {
+    await compareBytes(what, answer.bytes, Buffer.from(String(response.body), 'base64'), map, hostLines);
+    return;
+  }
+  if (typeof response.body === 'string') {
+    // A JSON string literal (Ocean Node's start errors) is compared as the JSON text it was sent as.
+    const expected = response.bodyEncoding === 'json' ? JSON.stringify(response.body) : response.body;
+    if (/^<!DOCTYPE html>/.test(expected)) assert.equal(firstLineOfPre(answer.text), firstLineOfPre(expected), `${what}: error page`);
+    else assert.equal(answer.text, map(expected), `${what}: body`);
     return;
   }
   const ours = JSON.parse(answer.text) as unknown;
-  if (Array.isArray(response.body)) {
+  const recorded = JSON.parse(map(JSON.stringify(response.body))) as unknown;
+  if (Array.isArray(recorded)) {
     assert.ok(Array.isArray(ours), `${what}: a list`);
-    assert.equal(ours.length, response.body.length, `${what}: list length`);
-    if (response.body.length > 0) assert.deepEqual(shapeOf(ours[0]), shapeOf(response.body[0]), `${what}: job shape`);
+    assert.equal(ours.length, recorded.length, `${what}: list length`);
+    if (JOB_ROUTES.test(exchange.request.path)) recorded.forEach((job, i) => compareJob(`${what}: job ${i}`, ours[i], job));
+    // Environments describe another machine: each one only has the recorded shape.
+    else recorded.forEach((item, i) => assert.deepEqual(shapeOf(ours[i]), shapeOf(item), `${what}: item ${i} shape`));
     return;
   }
-  assert.deepEqual(shapeOf(ours), shapeOf(response.body), `${what}: shape`);
+  // Objects (a nonce, a token): every value, once the ids the node made up are mapped.
+  assert.deepEqual(ours, recorded, `${what}: body`);
+}
+
+/** Routes that answer a list of jobs: start, status, stop. */
+const JOB_ROUTES = /^\/api\/services\/(compute|freeCompute)(\?|$)/;
+
+/** What a client reads of a job: these must be the recorded values (ids mapped); the rest only the same shape. */
+const JOB_FIELDS = [
+  'jobId',
+  'owner',
+  'status',
+  'statusText',
+  'environment',
+  'stopRequested',
+  'isFree',
+  'resources',
+  'terminationDetails',
+  'maxJobDuration',
+  'queueMaxWaitTime',
+  'did',
+  'inputDID',
+  'algoDID',
+  'agreementId',
+  'payment',
+  'metadata',
+  'additionalViewers',
+] as const;
+
+function compareJob(what: string, ours: unknown, recorded: unknown): void {
+  assert.deepEqual(shapeOf(ours), shapeOf(recorded), `${what}: shape`);
+  const mine = ours as Record<string, unknown>;
+  const theirs = recorded as Record<string, unknown>;
+  for (const field of JOB_FIELDS) {
+    if (field in theirs) assert.deepEqual(mine[field], theirs[field], `${what}: ${field}`);
+  }
+  assert.equal(mine.dateFinished === null, theirs.dateFinished === null, `${what}: finished or not`);
+  const results = (list: unknown): unknown => (Array.isArray(list) ? list.map((r: Record<string, unknown>) => [r.index, r.type, r.filename]) : list);
+  assert.deepEqual(results(mine.results), results(theirs.results), `${what}: results (index, type, file name)`);
+}
+
+async function compareBytes(what: string, ours: Buffer, recorded: Buffer, map: (text: string) => string, hostLines: RegExp | undefined): Promise<void> {
+  if (isTar(recorded)) {
+    assert.ok(isTar(ours), `${what}: a tar archive`);
+    assert.deepEqual(await tarEntries(ours), await tarEntries(recorded), `${what}: the archive's entries and their bytes`);
+    return;
+  }
+  if (isFramed(recorded)) {
+    assert.ok(isFramed(ours), `${what}: a Docker-framed log`);
+    const lines = (data: Buffer, side: (text: string) => string): string[] =>
+      dockerFrames(data)
+        .flatMap(({ stream, text }) => side(text).split('\n').filter((line) => line !== '').map((line) => `${stream} ${line}`))
+        .filter((line) => !hostLines?.test(line.slice(2)));
+    assert.deepEqual(lines(ours, hostPaths), lines(recorded, (text) => hostPaths(map(text))), `${what}: the log's frames (stream and text)`);
+    return;
+  }
+  assert.deepEqual(hostPaths(ours.toString('utf8')).split('\n'), hostPaths(map(recorded.toString('utf8'))).split('\n'), `${what}: the bytes`);
+}
+
+/** Paths of a job's folder on the host that ran it (Ocean Node's c2d_storage, the sandbox's temp folder) as the container sees them. */
+function hostPaths(text: string): string {
+  return text.replace(/(?:\.\/c2d_storage\/[^/\s']+\/[^/\s']+|\/[^\s'"]*)?\/data(?=[/'"\s:]|$)/g, '/data');
+}
+
+function isTar(data: Buffer): boolean {
+  return data.length >= 512 && data.subarray(257, 262).toString('latin1') === 'ustar';
+}
+
+function isFramed(data: Buffer): boolean {
+  return data.length >= 8 && (data[0] === 1 || data[0] === 2) && data[1] === 0 && data[2] === 0 && data[3] === 0;
+}
+
+/** Docker's stream frames: one byte stream id (1 stdout, 2 stderr), three zero bytes, a 4-byte length, the bytes. */
+function dockerFrames(data: Buffer): Array<{ stream: number; text: string }> {
+  const frames: Array<{ stream: number; text: string }> = [];
+  for (let offset = 0; offset < data.length; ) {
+    assert.ok(offset + 8 <= data.length, `a whole frame header at byte ${offset}`);
+    const length = data.readUInt32BE(offset + 4);
+    assert.ok(offset + 8 + length <= data.length, `a whole frame at byte ${offset}`);
+    frames.push({ stream: data[offset]!, text: data.subarray(offset + 8, offset + 8 + length).toString('utf8') });
+    offset += 8 + length;
+  }
+  return frames;
+}
+
+async function tarEntries(data: Buffer): Promise<Array<{ name: string; type: string; content: string }>> {
+  const entries: Array<{ name: string; type: string; content: string }> = [];
+  const archive = extract();
+  archive.on('entry', (header, stream, next) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+    stream.on('end', () => {
+      entries.push({ name: header.name.replace(/\/$/, ''), type: String(header.type), content: Buffer.concat(chunks).toString('utf8') });
+      next();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    archive.on('finish', resolve);
+    archive.on('error', reject);
+    Readable.from([data]).pipe(archive);
+  });
+  return entries;
 }
 
 function firstLineOfPre(html: string): string {

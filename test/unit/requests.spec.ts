@@ -7,8 +7,10 @@ import { providerV2Dialect } from '../../src/ocean/dialects/provider-v2';
 import type { Dialect } from '../../src/ocean/dialects/types';
 import { OceanError, type OceanErrorCode } from '../../src/ocean/errors';
 import type { AlgorithmContainer, AssetInput, StartJobRequest } from '../../src/ocean/job-request';
-import { parseErrorBody } from '../../src/ocean/server-message';
+import { HttpClient } from '../../src/ocean/http';
 import { testAccount } from '../helpers/accounts';
+import { startCannedServer, type CannedServer } from '../helpers/canned-server';
+import { failure } from '../helpers/failure';
 import { exchange } from '../helpers/recordings';
 
 const ADDRESS = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
@@ -41,19 +43,20 @@ function recordedQuery(file: string, note: RegExp): Record<string, string> {
   return Object.fromEntries([...params.entries()]);
 }
 
-/** The error the HTTP layer makes of a server answer (status code + parsed body). */
-function serverError(status: number, bodyText: string): OceanError {
-  const parsed = parseErrorBody(bodyText);
-  const code: OceanErrorCode =
-    status === 401 ? 'AUTH_REJECTED' : status === 403 ? 'ACCESS_DENIED' : status === 404 ? 'NOT_FOUND' : status >= 500 ? 'SERVER_ERROR' : 'REQUEST_REJECTED';
-  const details = parsed.fields.length > 0 ? { fields: parsed.fields, serverMessage: parsed.message } : { serverMessage: parsed.message };
-  return new OceanError(code, `Could not do it: 127.0.0.1 answered HTTP ${status}: ${parsed.message}`, { httpStatus: status, retryable: status >= 500, details });
+let server: CannedServer;
+let http: HttpClient;
+
+/** The error the real HTTP client makes of a server answer, sent by a real server on 127.0.0.1. */
+function serverError(status: number, bodyText: string, contentType = 'application/json'): Promise<OceanError> {
+  server.answer({ status, body: bodyText, headers: { 'content-type': contentType } });
+  return failure(http.text({ operation: 'do it', method: 'GET', url: `${server.url}/api/services/compute`, idempotent: false }));
 }
 
-function recordedError(file: string, note: RegExp): OceanError {
+/** The error the client makes of a recorded Ocean Node answer: its status, content type and body as recorded. */
+function recordedError(file: string, note: RegExp): Promise<OceanError> {
   const { response } = exchange(file, note);
   const text = response.bodyEncoding === 'json' ? JSON.stringify(response.body) : String(response.body);
-  return serverError(response.status, text);
+  return serverError(response.status, text, response.headers['content-type'] ?? 'text/plain');
 }
 
 function thrown(fn: () => void): OceanError {
@@ -76,6 +79,16 @@ function assertFieldError(fn: () => void, field: string, message?: RegExp): void
 }
 
 describe('request plans', function () {
+  before(async function () {
+    server = await startCannedServer();
+    http = new HttpClient({ retries: 0 });
+  });
+
+  after(async function () {
+    http.close();
+    await server.close();
+  });
+
   it('dialectFor picks the dialect of a backend', function () {
     assert.equal(dialectFor('ocean-node'), oceanNodeDialect);
     assert.equal(dialectFor('provider-v2'), providerV2Dialect);
@@ -274,7 +287,7 @@ describe('request plans', function () {
     });
 
     describe('errors', function () {
-      it('maps the recorded messages to precise codes', function () {
+      it('maps the recorded messages to precise codes', async function () {
         const cases: Array<[string, RegExp, OceanErrorCode]> = [
           ['f-errors', /^result for an unknown jobId/, 'NOT_FOUND'],
           ['f-errors', /^another consumer \(properly signed\)/, 'ACCESS_DENIED'],
@@ -285,7 +298,7 @@ describe('request plans', function () {
           ['f-errors', /^free start asking 2 cpu/, 'REQUEST_REJECTED'],
         ];
         for (const [file, note, code] of cases) {
-          const original = recordedError(file, note);
+          const original = await recordedError(file, note);
           const refined = oceanNodeDialect.refineError(original);
           assert.equal(refined.code, code, `${file} ${note}`);
           assert.equal(refined.message, original.message);
@@ -295,30 +308,30 @@ describe('request plans', function () {
         }
       });
 
-      it('maps order failures to ORDER_INVALID', function () {
-        const invalidTx = serverError(500, JSON.stringify(`TxId Service ${TX_A} is not valid for DDO ${DID_A} and service compute-1`));
+      it('maps order failures to ORDER_INVALID', async function () {
+        const invalidTx = await serverError(500, JSON.stringify(`TxId Service ${TX_A} is not valid for DDO ${DID_A} and service compute-1`));
         assert.equal(oceanNodeDialect.refineError(invalidTx).code, 'ORDER_INVALID');
-        assert.equal(oceanNodeDialect.refineError(serverError(400, JSON.stringify('Missing transferTxId'))).code, 'ORDER_INVALID');
+        assert.equal(oceanNodeDialect.refineError(await serverError(400, JSON.stringify('Missing transferTxId'))).code, 'ORDER_INVALID');
       });
 
-      it('leaves other errors as they are (the same object)', function () {
+      it('leaves other errors as they are (the same object)', async function () {
         for (const [file, note] of [
           ['f-errors', /^free start signed by a different key/],
           ['d-paid-compute-escrow', /^paid start by a consumer with NO escrow/],
           ['c2-container-failures', /^c5 free start: image tag does not exist/],
           ['f-errors', /^result without index/],
         ] as const) {
-          const original = recordedError(file, note);
+          const original = await recordedError(file, note);
           assert.equal(oceanNodeDialect.refineError(original), original, `${file} ${note}`);
         }
       });
 
-      it('knows a nonce refusal from other 401s', function () {
-        assert.equal(oceanNodeDialect.isNonceRejection(recordedError('f-errors', /^same request again: reused \(equal\) nonce/)), true);
-        assert.equal(oceanNodeDialect.isNonceRejection(recordedError('f-errors', /^result with a lower nonce than the stored one/)), true);
-        assert.equal(oceanNodeDialect.isNonceRejection(recordedError('f-errors', /^free start signed by a different key/)), false);
-        assert.equal(oceanNodeDialect.isNonceRejection(recordedError('e-auth-token', /^free start with Authorization: Bearer/)), false);
-        const notAuth = serverError(400, JSON.stringify('nonce: 1 is not a valid nonce'));
+      it('knows a nonce refusal from other 401s', async function () {
+        assert.equal(oceanNodeDialect.isNonceRejection(await recordedError('f-errors', /^same request again: reused \(equal\) nonce/)), true);
+        assert.equal(oceanNodeDialect.isNonceRejection(await recordedError('f-errors', /^result with a lower nonce than the stored one/)), true);
+        assert.equal(oceanNodeDialect.isNonceRejection(await recordedError('f-errors', /^free start signed by a different key/)), false);
+        assert.equal(oceanNodeDialect.isNonceRejection(await recordedError('e-auth-token', /^free start with Authorization: Bearer/)), false);
+        const notAuth = await serverError(400, JSON.stringify('nonce: 1 is not a valid nonce'));
         assert.equal(oceanNodeDialect.isNonceRejection(notAuth), false, 'only an AUTH_REJECTED answer');
       });
 
@@ -460,9 +473,9 @@ describe('request plans', function () {
         [404, { error: `Owner ${ADDRESS} mismatch for job ${V2_JOB_ID}` }, 'ACCESS_DENIED'],
       ];
 
-      it('maps the Provider messages to precise codes', function () {
+      it('maps the Provider messages to precise codes', async function () {
         for (const [status, body, code] of cases) {
-          const original = serverError(status, JSON.stringify(body));
+          const original = await serverError(status, JSON.stringify(body));
           const refined = providerV2Dialect.refineError(original);
           assert.equal(refined.code, code, JSON.stringify(body));
           assert.equal(refined.message, original.message);
@@ -470,24 +483,27 @@ describe('request plans', function () {
         }
       });
 
-      it('leaves other errors as they are', function () {
+      it('leaves other errors as they are', async function () {
         for (const body of [{ error: { 'algorithm.container': 'checksum_prefix' } }, { error: 'Environment invalid or does not exist' }]) {
-          const original = serverError(400, JSON.stringify(body));
+          const original = await serverError(400, JSON.stringify(body));
           assert.equal(providerV2Dialect.refineError(original), original);
         }
-        const nodeMessage = recordedError('f-errors', /^result for an unknown jobId/);
+        const nodeMessage = await recordedError('f-errors', /^result for an unknown jobId/);
         assert.equal(providerV2Dialect.refineError(nodeMessage), nodeMessage, 'Ocean Node texts mean nothing to the v2 dialect');
       });
 
-      it('knows a nonce refusal in a flask-sieve validation error', function () {
+      it('knows a nonce refusal in a flask-sieve validation error', async function () {
         const body = { message: 'Validation error', errors: { signature: ['Invalid signature expected nonce (5) > current nonce (3).'] }, success: false };
-        const error = serverError(400, JSON.stringify(body));
-        const authError = new OceanError('AUTH_REJECTED', error.message, error.info());
-        assert.equal(providerV2Dialect.isNonceRejection(authError), true);
+        const error = await serverError(400, JSON.stringify(body));
+        assert.equal(error.code, 'AUTH_REJECTED', 'a signature error of flask-sieve is an auth refusal');
+        assert.equal(providerV2Dialect.isNonceRejection(error), true);
         const signatureOnly = { message: 'Validation error', errors: { signature: ['Invalid signature provided.'] }, success: false };
-        const other = serverError(400, JSON.stringify(signatureOnly));
-        assert.equal(providerV2Dialect.isNonceRejection(new OceanError('AUTH_REJECTED', other.message, other.info())), false);
-        assert.equal(providerV2Dialect.isNonceRejection(error), false, 'only an AUTH_REJECTED answer');
+        const other = await serverError(400, JSON.stringify(signatureOnly));
+        assert.equal(other.code, 'AUTH_REJECTED');
+        assert.equal(providerV2Dialect.isNonceRejection(other), false);
+        const notAuth = await serverError(400, JSON.stringify({ error: 'Invalid signature expected nonce (5) > current nonce (3).' }));
+        assert.equal(notAuth.code, 'REQUEST_REJECTED');
+        assert.equal(providerV2Dialect.isNonceRejection(notAuth), false, 'only an AUTH_REJECTED answer');
       });
     });
   });

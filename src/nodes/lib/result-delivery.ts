@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -103,7 +104,15 @@ async function writeResults(client: OceanClient, jobId: string, files: ResultFil
       }
       const path = join(folder.path, safeName(file.filename));
       const sink = createWriteStream(path, { flags: 'wx' });
-      sink.once('open', () => folder.wrote(path));
+      // The file is the node's once it exists: wait for that before any byte can fail, or a failure
+      // (a limit, a dropped stream) is cleaned up before the file is known and leaves it behind.
+      try {
+        await once(sink, 'open');
+      } catch (error) {
+        stream.destroy();
+        throw error;
+      }
+      folder.wrote(path);
       const limit = new ByteLimit(options.maxBytes - total, `Result ${file.index} (${file.filename}) of job ${jobId}`);
       await (file.kind === 'algorithmLog' ? pipeline(stream, new DockerFrameStripper(), limit, sink) : pipeline(stream, limit, sink));
       total += limit.bytes;
