@@ -107,7 +107,8 @@ export = function register(RED: NodeAPI): void {
           const timeout = (await readOption(RED, this, msg, def, { field: 'followTimeout', fallback: 'followTimeout', parse: parse.number })) ?? DEFAULT_TIMEOUT_SECONDS;
           const following = followerFor(config);
           following.follow(job, out, { did, timeoutMs: timeout * 1000 });
-          inFlight.succeeded(RED._('compute-start.status.following', { count: following.count() }));
+          // Not `count`: i18next would look for plural forms (milliseconds each); this text has none.
+          inFlight.succeeded(RED._('compute-start.status.following', { jobs: following.count() }));
         } else {
           inFlight.succeeded(RED._('compute-start.status.started'));
           send(out);
