@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeAPI, NodeDef } from 'node-red';
 import { isAddress } from 'ethers';
-import { FileSpendingStore, OceanClient, OceanError, isOceanError, parseBudgets, type EscrowLimits } from '../ocean';
+import { FileSpendingStore, OceanClient, OceanError, isOceanError, parseBudgets, type ComputeJob, type EscrowLimits } from '../ocean';
 import { invalidConfig } from '../ocean/errors';
 import { FileTrackerStore, JobTracker, type FollowedJob } from '../tracker';
 import { CONFIG_NODE_TYPE, type OceanConfigCredentials, type OceanConfigNode } from './lib/config-node';
@@ -124,7 +124,7 @@ export = function register(RED: NodeAPI): void {
     };
     /** Says which unfinished jobs of the wallet no store knows: a wiped user directory does not lose them without a word. */
     const reportLostJobs = async (connection: OceanClient): Promise<void> => {
-      let found;
+      let found: ComputeJob[];
       try {
         found = await findLostJobs(connection);
       } catch (error) {
@@ -149,7 +149,7 @@ export = function register(RED: NodeAPI): void {
         },
         (error: unknown) => this.warn(RED._('ocean-c2d-config.errors.resume', { message: (error as Error).message })),
       );
-      // Without a wallet there is no list to compare with (and nothing could be followed by list).
+      // Without a wallet key there is no list of the wallet's jobs to compare with.
       if (connection.address) void reportLostJobs(connection);
     };
     // Resume once every node of the flows exists, so the nodes that followed jobs hear about them.

@@ -117,12 +117,12 @@ export class FileTrackerStore implements TrackerStore {
     this.texts.set(jobId, text);
   }
 
-  /** Changes made while a write runs go out together in the next one. */
+  /** Changes made together, or while a write runs, go out together in the next write. */
   private enqueue(line: string): Promise<void> {
     this.pending.push(line);
     this.batch ??= deferred();
     const { done } = this.batch;
-    this.writing ??= this.drain();
+    this.writing ??= Promise.resolve().then(() => this.drain());
     return done;
   }
 

@@ -323,6 +323,7 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
     const delay = this.backoff.success();
     await this.applyList(jobs);
     if (this.isClosed) return 0;
+    if (this.held) return this.settings.intervalMs;
     return this.lookupMissing(signal, delay);
   }
 

@@ -85,8 +85,10 @@ for (const [mode, pollByIdUpTo] of [['list', 0], ['by id', 1]] as const) describ
     assert.ok(gaps.every((gap) => gap <= DEFAULT_MAX_BACKOFF_MS));
     assert.ok(backend.calls.length >= 115, `${backend.calls.length} polls in an hour`);
   });
+});
 
-  it('the cap is the one the README states', function () {
+describe('JobTracker: the backoff cap', function () {
+  it('is the one the README states', function () {
     const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
     const stated = /up to (\d+) seconds between polls/.exec(readme);
     assert.ok(stated, 'the README states the cap');
