@@ -14,9 +14,12 @@ import { NODE_CONTAINER } from '../sandbox';
 import { OceanClient, readLimited } from '../src/ocean';
 import { deliverResults } from '../src/nodes/lib/result-delivery';
 import { testAccount } from '../test/helpers/accounts';
+import { atMost, format, mib, reported, type Figure } from './lib/figures';
+import { runScenario } from './lib/scenario';
 
 const SIZE_MB = 256;
-const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+/** Streaming to a file may hold buffers, never the result: well under its size. */
+const STREAM_LIMIT_MB = 64;
 const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
 
 function startSandboxProcess(): Promise<{ url: string; child: ChildProcess }> {
@@ -33,7 +36,7 @@ function startSandboxProcess(): Promise<{ url: string; child: ChildProcess }> {
   });
 }
 
-async function main(): Promise<void> {
+export async function run(): Promise<Figure[]> {
   const { url, child } = await startSandboxProcess();
   const folder = mkdtempSync(join(tmpdir(), 'c2d-bench-'));
   try {
@@ -49,20 +52,21 @@ async function main(): Promise<void> {
     const output = done.results.filter((r) => r.kind === 'output');
     const before = peakRss();
     const started = Date.now();
-    const written = await deliverResults(client, job.jobId, output, { format: 'file', unpack: true, maxBytes: 0, folder });
+    const written = await deliverResults(client, job.jobId, output, { format: 'file', unpack: true, maxBytes: 2 * SIZE_MB * 1024 * 1024, folder });
     const streamed = peakRss();
-    process.stdout.write(`streamed ${mb(written[0]?.size ?? 0)} to a file in ${Date.now() - started} ms; peak RSS ${mb(before)} before, ${mb(streamed)} after (+${mb(streamed - before)})\n`);
+    const seconds = (Date.now() - started) / 1000;
     const { stream } = await client.openResult(job.jobId, output[0]!.index);
     const held = await readLimited(stream, 2 * SIZE_MB * 1024 * 1024, 'output');
-    process.stdout.write(`the same result read into memory (${mb(held.length)}): peak RSS ${mb(peakRss())} (+${mb(peakRss() - streamed)})\n`);
+    const inMemory = peakRss();
     client.close();
+    return [
+      { ...atMost(`${mib(written[0]?.size ?? 0, 0)} output streamed to a file: peak RSS growth`, (streamed - before) / 1024 / 1024, STREAM_LIMIT_MB, 'MiB'), measured: `${mib(streamed - before, 0)} (${format(seconds, 1)} s)` },
+      reported(`the same result read into memory (${mib(held.length, 0)}): peak RSS growth`, mib(inMemory - streamed, 0)),
+    ];
   } finally {
     child.kill('SIGINT');
     rmSync(folder, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${String(error)}\n`);
-  process.exit(1);
-});
+runScenario(module, run);

@@ -1,4 +1,5 @@
 import { Wallet } from 'ethers';
+import type { RunnerJob, RunnerJobSpec } from './runner/types';
 
 export type SandboxDialect = 'ocean-node' | 'provider-v2';
 
@@ -48,6 +49,11 @@ export interface SandboxOptions {
    * without one, order transactions are accepted by their format and paid jobs lock nothing.
    */
   chain?: SandboxChainOptions;
+  /**
+   * How a started job runs: by default its algorithm runs as a local process. `HeldJobs` runs
+   * nothing and keeps each job running until told, for thousands of jobs at once.
+   */
+  runner?: (spec: RunnerJobSpec) => RunnerJob;
 }
 
 /** anvil/hardhat test account #3, the key the recorded Ocean Node ran with. Public test material. */
@@ -99,6 +105,7 @@ export interface ResolvedOptions {
   environments: EnvironmentSpec[];
   images?: string[];
   chain?: SandboxChainOptions;
+  runner?: (spec: RunnerJobSpec) => RunnerJob;
 }
 
 export function resolveOptions(options: SandboxOptions): ResolvedOptions {
@@ -111,5 +118,6 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
     environments: options.environments ?? DEFAULT_ENVIRONMENTS,
     images: options.images,
     chain: options.chain,
+    runner: options.runner,
   };
 }

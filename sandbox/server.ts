@@ -27,6 +27,10 @@ export interface RequestRecord {
   query: string;
   /** 0 until the answer is sent. */
   status: number;
+  /** Date.now() when the answer was sent. */
+  answeredAt?: number;
+  /** The answer's Content-Length (0 for a streamed answer). */
+  bytes?: number;
 }
 
 export interface Sandbox {
@@ -61,7 +65,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const [path = '', query = ''] = (req.url ?? '').split('?');
     const record: RequestRecord = { method: req.method ?? '', path, query, status: 0 };
     requests.push(record);
-    res.on('finish', () => (record.status = res.statusCode));
+    res.on('finish', () => {
+      record.status = res.statusCode;
+      record.answeredAt = Date.now();
+      record.bytes = Number(res.getHeader('content-length') ?? 0);
+    });
     handle(req, res, router, resolved.dialect, limiter, faults).catch((error: unknown) => {
       if (!res.headersSent) expressText(res, 500, 'Internal Server Error');
       else res.destroy(error instanceof Error ? error : undefined);

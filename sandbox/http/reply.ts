@@ -32,7 +32,10 @@ export function emptyBody(res: ServerResponse): void {
 
 export function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer): void {
   const buffer = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(buffer.length) });
+  // Set one by one (as Express does), so that the request record can read the length back.
+  res.setHeader('Content-Type', contentType);
+  res.setHeader('Content-Length', String(buffer.length));
+  res.writeHead(status);
   res.end(buffer);
 }
 

@@ -3,13 +3,15 @@ import type { JobRecord } from './job';
 /** Every job the sandbox started, in creation order. */
 export class JobStore {
   private readonly jobs: JobRecord[] = [];
+  private readonly byId = new Map<string, JobRecord>();
 
   add(job: JobRecord): void {
     this.jobs.push(job);
+    this.byId.set(job.id, job);
   }
 
   get(id: string): JobRecord | undefined {
-    return this.jobs.find((job) => job.id === id);
+    return this.byId.get(id);
   }
 
   ownedBy(owner: string): JobRecord[] {

@@ -54,7 +54,7 @@ export async function startCompute(ctx: SandboxContext, req: SandboxRequest, res
     const maxJobDuration = durationFor(spec, body.maxJobDuration, paid);
     const id = randomBytes(32).toString('hex');
     const lock = paid ? await takePayment(ctx, body, { id, owner, spec, resources, maxJobDuration }) : undefined;
-    const runner = startRunnerJob({
+    const runner = (ctx.options.runner ?? startRunnerJob)({
       jobId: id,
       baseDir: ctx.workDir,
       algorithm,

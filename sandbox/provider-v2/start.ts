@@ -56,7 +56,7 @@ export async function startCompute(ctx: SandboxContext, req: SandboxRequest, res
       throw new Refusal(400, { error: '`agreementId` already in use for other job.' });
     }
     const id = randomBytes(16).toString('hex');
-    const runner = startRunnerJob({
+    const runner = (ctx.options.runner ?? startRunnerJob)({
       jobId: id,
       baseDir: ctx.workDir,
       algorithm: runnerAlgorithm,

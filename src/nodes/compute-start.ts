@@ -122,7 +122,8 @@ export = function register(RED: NodeAPI): void {
           }
           const following = followerFor(config);
           following.follow(job, out, { did, timeoutMs: timeout * 1000, logs });
-          inFlight.succeeded(RED._('compute-start.status.following', { count: following.count() }));
+          // Not `count`: i18next would look for plural forms (milliseconds each); this text has none.
+          inFlight.succeeded(RED._('compute-start.status.following', { jobs: following.count() }));
         } else {
           inFlight.succeeded(RED._('compute-start.status.started'));
           send(ports(0, out));

@@ -2,6 +2,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'nod
 import type { ComputeJob, OceanClient } from '../ocean';
 import { configNodeFor, type OceanConfigNode } from './lib/config-node';
 import { Follower, followTimeout } from './lib/follower';
+import { FollowStatus } from './lib/follow-status';
 import { InFlight } from './lib/in-flight';
 import { jobDid, readJobId } from './lib/job-id';
 import { jobMessage } from './lib/job-message';
@@ -46,10 +47,14 @@ export = function register(RED: NodeAPI): void {
       return true;
     };
 
-    const showFollowing = (): void => {
+    /** The final status of the last job that ended, shown once none is followed any more. */
+    let lastFinal: string | undefined;
+    const followStatus = new FollowStatus(() => {
       const count = follower?.count() ?? 0;
-      if (count > 0) status.waiting(this, RED._('compute-status.status.following', { count }));
-    };
+      // Not `count`: i18next would look for plural forms (milliseconds each); this text has none.
+      if (count > 0) status.waiting(this, RED._('compute-status.status.following', { jobs: count }));
+      else if (lastFinal !== undefined) status.done(this, lastFinal);
+    });
 
     /** Follows jobs through the connection's tracker; set up on first use, or at once to pick up jobs resumed after a restart. */
     const followerFor = (config: OceanConfigNode): Follower => {
@@ -59,23 +64,25 @@ export = function register(RED: NodeAPI): void {
         change: (job, msg) => {
           // The final status goes to the first output, with 'done'.
           if (job.done || !isNew(job)) return;
-          showFollowing();
+          followStatus.refresh();
           this.send(ports(1, jobMessage(msg, job, client)));
         },
         ...(outputs === 3 ? { log: (messages: NodeMessage[]) => this.send(ports(2, messages)) } : {}),
         done: (job, msg) => {
           lastSent.delete(job.jobId);
-          if ((follower?.count() ?? 0) === 0) status.done(this, statusText(job));
-          else showFollowing();
+          lastFinal = statusText(job);
+          followStatus.refresh();
           this.send(ports(0, jobMessage(msg, job, client)));
         },
         timeout: (followed, last, msg) => {
           lastSent.delete(followed.jobId);
           const error = followTimeout(followed, last);
+          followStatus.cancel();
           status.failed(this, error);
           this.error(toNodeError(error), withLast(msg, last, client));
         },
         failed: (error, msg) => {
+          followStatus.cancel();
           status.failed(this, error);
           this.error(toNodeError(error), msg);
         },
@@ -98,9 +105,10 @@ export = function register(RED: NodeAPI): void {
         if (mode === 'all') {
           const jobs = await client.listJobs();
           const followed = new Map(config.followedJobs().map((f) => [f.jobId, { nodeId: f.nodeId, orphaned: f.orphaned }]));
+          const lost = config.lostJobIds();
           const out = msg as NodeMessageInFlow & { ocean?: unknown };
-          // Jobs the connection follows say by which node, and whether that node is gone.
-          out.payload = jobs.map((job) => (followed.has(job.jobId) ? { ...job, followed: followed.get(job.jobId) } : job));
+          // Jobs the connection follows say by which node, and whether that node is gone; jobs no store knew are lost.
+          out.payload = jobs.map((job) => (followed.has(job.jobId) ? { ...job, followed: followed.get(job.jobId) } : lost.has(job.jobId) ? { ...job, lost: true } : job));
           out.ocean = mergeOcean(msg, { chainId: client.settings.chainId });
           inFlight.succeeded(RED._('compute-status.status.listed', { count: jobs.length }));
           send(ports(0, out));
@@ -119,7 +127,7 @@ export = function register(RED: NodeAPI): void {
           send(ports(1, jobMessage(msg, job, client)));
           followerFor(config).follow(job, msg, { did: jobDid(msg), timeoutMs: timeout * 1000, logs });
           inFlight.succeeded(statusText(job));
-          showFollowing();
+          followStatus.refresh();
           return done();
         }
         inFlight.succeeded(statusText(job));
@@ -134,6 +142,7 @@ export = function register(RED: NodeAPI): void {
     this.on('close', () => {
       // The tracker keeps the jobs; the node that replaces this one after a redeploy takes them over.
       follower?.dispose();
+      followStatus.cancel();
       status.clear(this);
     });
   }

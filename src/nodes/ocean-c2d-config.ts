@@ -2,12 +2,13 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeAPI, NodeDef } from 'node-red';
-import { FileSpendingStore, OceanClient, OceanError, isOceanError, parseBudgets, type EscrowLimits } from '../ocean';
+import { FileSpendingStore, OceanClient, OceanError, isOceanError, parseBudgets, type ComputeJob, type EscrowLimits } from '../ocean';
 import { isAddress } from '../ocean/address';
 import { invalidConfig } from '../ocean/errors';
 import { FileTrackerStore, JobTracker, type FollowedJob } from '../tracker';
 import { CONFIG_NODE_TYPE, type OceanConfigCredentials, type OceanConfigNode } from './lib/config-node';
 import { FollowerRegistry, followerOf } from './lib/follower-registry';
+import { findLostJobs, registerConnection } from './lib/lost-jobs';
 
 interface OceanConfigDef extends NodeDef {
   providerUrl: string;
@@ -29,6 +30,9 @@ interface OceanConfigDef extends NodeDef {
 
 const DEFAULT_POLL_SECONDS = 5;
 const MIN_POLL_SECONDS = 2;
+
+/** Lost jobs named one by one in the log; the rest are counted in one more warning. */
+const LOST_JOBS_NAMED = 10;
 
 /** The connection's escrow fields, checked; every error names its field. */
 function escrowSettings(def: OceanConfigDef): EscrowLimits {
@@ -92,14 +96,19 @@ export = function register(RED: NodeAPI): void {
     const floor = Number((RED.settings as { oceanC2dMinPollInterval?: unknown }).oceanC2dMinPollInterval) || MIN_POLL_SECONDS;
     const seconds = Math.max(floor, Number(def.pollInterval) || DEFAULT_POLL_SECONDS);
     let tracker: JobTracker | undefined;
+    const store = new FileTrackerStore(storePath);
     const followers = new FollowerRegistry();
+    /** Unfinished jobs of the wallet that no store held when the connection started. */
+    const lost = new Set<string>();
+    let unregisterConnection = (): void => undefined;
     /** A followed job ended or timed out while no node was there to receive it: say so, naming it. */
     const unreceived = (jobId: string, followed: FollowedJob, outcome: string): void => {
       if (followers.isOrphan(followed)) this.warn(RED._('ocean-c2d-config.log.unreceived', { jobId, outcome, nodeId: followerOf(followed) ?? '?' }));
     };
     this.getTracker = (): JobTracker => {
       if (!tracker) {
-        tracker = new JobTracker({ client: this.getClient(), intervalMs: seconds * 1000, store: new FileTrackerStore(storePath) });
+        // Jobs are grouped by the node that follows them, so a node counts its own at once.
+        tracker = new JobTracker({ client: this.getClient(), intervalMs: seconds * 1000, store, groupOf: followerOf });
         tracker.on('done', (job, followed) => unreceived(job.jobId, followed, `${job.status ?? '?'} ${job.statusText.trim()}`));
         tracker.on('timeout', (followed) => unreceived(followed.jobId, followed, 'its follow timeout'));
       }
@@ -107,22 +116,41 @@ export = function register(RED: NodeAPI): void {
     };
     this.registerFollower = (nodeId) => followers.add(nodeId);
     this.followedJobs = () => (tracker?.list() ?? []).map((followed) => ({ jobId: followed.jobId, nodeId: followerOf(followed), orphaned: followers.isOrphan(followed) }));
+    this.lostJobIds = () => lost;
     const reportOrphans = (): void => {
       for (const orphan of followers.newOrphans(tracker?.list() ?? [])) {
         this.warn(RED._('ocean-c2d-config.log.orphaned', { jobId: orphan.jobId, nodeId: followerOf(orphan) ?? '?' }));
       }
     };
+    /** Says which unfinished jobs of the wallet no store knows: a wiped user directory does not lose them without a word. */
+    const reportLostJobs = async (connection: OceanClient): Promise<void> => {
+      let found: ComputeJob[];
+      try {
+        found = await findLostJobs(connection);
+      } catch (error) {
+        this.warn(RED._('ocean-c2d-config.errors.lostCheck', { message: (error as Error).message }));
+        return;
+      }
+      for (const job of found) lost.add(job.jobId);
+      for (const job of found.slice(0, LOST_JOBS_NAMED)) {
+        this.warn(RED._('ocean-c2d-config.log.lost', { jobId: job.jobId, status: `${job.status ?? '?'} ${job.statusText.trim()}` }));
+      }
+      if (found.length > LOST_JOBS_NAMED) this.warn(RED._('ocean-c2d-config.log.lostMore', { count: found.length - LOST_JOBS_NAMED }));
+    };
     const resume = (): void => {
-      if (configError) return;
-      this.getTracker()
-        .resume()
-        .then(
-          (jobs) => {
-            if (jobs.length > 0) this.log(RED._('ocean-c2d-config.log.resumed', { count: jobs.length }));
-            reportOrphans();
-          },
-          (error: unknown) => this.warn(RED._('ocean-c2d-config.errors.resume', { message: (error as Error).message })),
-        );
+      if (configError || !client) return;
+      const connection = client;
+      const resuming = this.getTracker().resume();
+      unregisterConnection = registerConnection({ client: connection, tracker: this.getTracker(), resumed: resuming });
+      resuming.then(
+        (jobs) => {
+          if (jobs.length > 0) this.log(RED._('ocean-c2d-config.log.resumed', { count: jobs.length }));
+          reportOrphans();
+        },
+        (error: unknown) => this.warn(RED._('ocean-c2d-config.errors.resume', { message: (error as Error).message })),
+      );
+      // Without a wallet key there is no list of the wallet's jobs to compare with.
+      if (connection.address) void reportLostJobs(connection);
     };
     // Resume once every node of the flows exists, so the nodes that followed jobs hear about them.
     RED.events.once('flows:started', resume);
@@ -139,10 +167,11 @@ export = function register(RED: NodeAPI): void {
       RED.events.removeListener('flows:started', resume);
       RED.events.removeListener('flows:stopping', holdPolls);
       RED.events.removeListener('flows:started', releasePolls);
+      unregisterConnection();
       // Jobs on the network keep running; they are followed again after the restart or redeploy.
       const closing = tracker?.close() ?? Promise.resolve();
       void closing
-        .then(() => (removed ? Promise.all([rm(storePath, { force: true }), rm(spendingPath, { force: true })]) : undefined))
+        .then(() => (removed ? Promise.all([store.removeFiles(), rm(spendingPath, { force: true })]) : undefined))
         .catch((error: unknown) => this.warn(RED._('ocean-c2d-config.errors.close', { message: (error as Error).message })))
         .finally(() => {
           client?.close();

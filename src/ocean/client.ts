@@ -87,6 +87,8 @@ export class OceanClient {
   private readonly closing = new AbortController();
   /** Jobs this client started: a start that lost its answer is not matched to one of them. */
   private readonly started = new Set<string>();
+  /** Starts waiting for their answer. */
+  private readonly starting = new Set<Promise<unknown>>();
   private connection?: Promise<Connection>;
   private authenticator?: Authenticator;
 
@@ -173,7 +175,27 @@ export class OceanClient {
    * `is_consumable`), pays what the job needs (orders; Ocean Node escrow), then signs and sends
    * it. Nothing is paid before the checks pass; orders given as transferTxId are not paid again.
    */
-  async startJob(request: StartJobRequest, options: StartOptions = {}): Promise<ComputeJob> {
+  startJob(request: StartJobRequest, options: StartOptions = {}): Promise<ComputeJob> {
+    const start = this.start(request, options);
+    this.starting.add(start);
+    const forget = (): void => {
+      this.starting.delete(start);
+    };
+    start.then(forget, forget);
+    return start;
+  }
+
+  /** True for a job this client started. */
+  startedHere(jobId: string): boolean {
+    return this.started.has(jobId);
+  }
+
+  /** Resolves once no start of this client is waiting for its answer (never rejects). */
+  async startsSettled(): Promise<void> {
+    while (this.starting.size > 0) await Promise.allSettled([...this.starting]);
+  }
+
+  private async start(request: StartJobRequest, options: StartOptions): Promise<ComputeJob> {
     const { dialect, auth, checked, ready } = await this.checkStart(request, options);
     const prepared = await this.payments.prepare(ready, checked, dialect, auth.address);
     const sentAt = Date.now();
@@ -280,11 +302,15 @@ export class OceanClient {
     return job;
   }
 
-  /** Every job of the wallet, in one request. */
+  /** Every job of the wallet, in one request; read as it arrives, so a long history does not block. */
   async listJobs(options: CallOptions = {}): Promise<ComputeJob[]> {
     const { dialect } = await this.connect(options);
     const consumerAddress = this.needWallet('list the wallet\'s jobs').address;
-    return dialect.parseJobs(await this.plain(dialect.statusPlan({ consumerAddress }), options));
+    const plan = dialect.statusPlan({ consumerAddress });
+    const body = await this.guard(dialect, undefined, async () =>
+      this.http.jsonList(await this.endpointRequest(plan.endpoint, plan.operation, { query: plan.query, body: plan.body, idempotent: plan.idempotent, signal: options.signal })),
+    );
+    return dialect.parseJobs(body);
   }
 
   /** Asks the backend to stop a job; answers the job as the backend reports it right after. */

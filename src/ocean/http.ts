@@ -1,7 +1,10 @@
+import { performance } from 'node:perf_hooks';
 import { Transform, pipeline, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { AxiosError, AxiosInstance, AxiosResponse, RawAxiosResponseHeaders } from 'axios';
 import { loadAxios, loadAxiosRetry } from './load-on-use';
 import { OceanError, type OceanErrorCode } from './errors';
+import { JsonListError, JsonListReader } from './json-list';
 import { parseErrorBody } from './server-message';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -59,6 +62,9 @@ const MAX_REDIRECTS = 3;
 const RETRYABLE_STATUSES = new Set([502, 503, 504]);
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
+/** The longest a list answer is read and parsed before other work gets a turn. */
+const LIST_SLICE_MS = 10;
+const LIST_PIECE_BYTES = 64 * 1024;
 
 /**
  * One axios instance per connection: timeouts, bounded retries for idempotent calls, and one
@@ -121,6 +127,58 @@ export class HttpClient {
         `Could not ${request.operation}: ${describeUrl(request.url)} answered HTTP ${response.status} with a body that is not JSON (${start ? JSON.stringify(start) : 'empty'})`,
         { httpStatus: response.status },
       );
+    }
+  }
+
+  /**
+   * Like `json`, for answers that may be long lists (a wallet's jobs): the array is read as it
+   * arrives and parsed element by element, with turns of the event loop between slices, so a list
+   * of megabytes never blocks Node-RED for a whole parse. A body that is not an array is parsed
+   * whole and returned as it is. Same limits as `json`: the timeout bounds the whole answer.
+   */
+  async jsonList(request: HttpRequest): Promise<unknown> {
+    const started = performance.now();
+    const timeoutMs = request.timeoutMs ?? this.timeoutMs;
+    const response = await this.stream({ ...request, timeoutMs });
+    const where = describeUrl(request.url);
+    const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
+    const reader = new JsonListReader();
+    const decoder = new StringDecoder('utf8');
+    const { stream } = response;
+    const cutOff = setTimeout(
+      () => stream.destroy(new OceanError('TIMEOUT', `Could not ${request.operation}: no answer from ${where} within ${timeoutMs} ms`)),
+      Math.max(0, timeoutMs - (performance.now() - started)),
+    );
+    let bytes = 0;
+    let sliceStart = performance.now();
+    try {
+      for await (const chunk of stream) {
+        const data = chunk as Buffer;
+        bytes += data.length;
+        if (bytes > maxBytes) throw new OceanError('BAD_RESPONSE', `Could not ${request.operation}: ${where} answered more than ${maxBytes} bytes`);
+        // What arrived while we were busy comes as one chunk: read it in pieces too.
+        for (let offset = 0; offset < data.length; offset += LIST_PIECE_BYTES) {
+          reader.push(decoder.write(data.subarray(offset, offset + LIST_PIECE_BYTES)));
+          if (performance.now() - sliceStart > LIST_SLICE_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            sliceStart = performance.now();
+          }
+        }
+      }
+      reader.push(decoder.end());
+      return reader.end();
+    } catch (error) {
+      if (error instanceof OceanError) throw error;
+      if (error instanceof JsonListError) {
+        throw new OceanError('BAD_RESPONSE', `Could not ${request.operation}: ${where} answered HTTP ${response.status} with a body that is not JSON (${error.message})`, {
+          httpStatus: response.status,
+        });
+      }
+      if (this.closed || request.signal?.aborted) throw new OceanError('ABORTED', `Could not ${request.operation}: the request to ${where} was cancelled`);
+      throw new OceanError('UNREACHABLE', `Could not ${request.operation}: the answer from ${where} was cut off (${error instanceof Error ? error.message : String(error)})`);
+    } finally {
+      clearTimeout(cutOff);
+      stream.destroy();
     }
   }
 

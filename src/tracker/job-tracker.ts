@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import type { ComputeJob } from '../ocean/jobs';
 import { Backoff } from './backoff';
+import { DeadlineIndex } from './deadline-index';
 import { asError, isNotFound } from './error-info';
 import { copyFollowed, deadlineOf, toFollowedJob } from './followed-job';
 import { MAX_TIMER_MS, trackerSettings, type TrackerSettings } from './options';
@@ -8,6 +10,11 @@ import { SaveQueue } from './save-queue';
 import { statusChanged } from './status-change';
 import { TrackerStoreError } from './store-error';
 import type { FollowedJob, JobTrackerEvents, JobTrackerOptions, TrackerStore } from './types';
+
+/** The longest a poll works on the main thread before it lets other work run. */
+const SLICE_MS = 10;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 interface Entry {
   followed: FollowedJob;
@@ -19,9 +26,10 @@ interface Entry {
 
 
 /**
- * Follows every job in flight of one wallet with one `listJobs()` request per interval, whatever
- * the number of jobs. The next poll is armed only once the previous one has ended, and no timer
- * runs while nothing is followed.
+ * Follows every job in flight of one wallet with one status request per interval, whatever the
+ * number of jobs: up to `pollByIdUpTo` jobs (default 1) each is asked for by id, beyond that one
+ * `listJobs()` answers for all. The next poll is armed only once the previous one has ended, and
+ * no timer runs while nothing is followed.
  *
  * A listener that throws does not stop the tracker: its error becomes an 'error' event. 'error' is
  * only emitted when someone listens, so an unobserved poll failure never throws.
@@ -31,6 +39,9 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
   private readonly backoff: Backoff;
   private readonly saves?: SaveQueue;
   private readonly entries = new Map<string, Entry>();
+  /** Followed jobs per group (`groupOf`), kept as jobs come and go so that counting costs nothing. */
+  private readonly groups = new Map<string, number>();
+  private readonly deadlines = new DeadlineIndex();
   private timer?: unknown;
   /** When the armed timer should poll (rather than only check deadlines). */
   private nextPollAt = 0;
@@ -50,7 +61,7 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
     this.settings = trackerSettings(options);
     this.backoff = new Backoff(this.settings.intervalMs, this.settings.maxBackoffMs);
     const { store } = this.settings;
-    if (store) this.saves = new SaveQueue(store, () => this.list(), (error) => this.report(error));
+    if (store) this.saves = new SaveQueue(store, (error) => this.report(error));
   }
 
   get closed(): boolean {
@@ -61,6 +72,11 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
     return this.entries.size;
   }
 
+  /** Where followed jobs are saved, if anywhere. */
+  get store(): TrackerStore | undefined {
+    return this.settings.store;
+  }
+
   has(jobId: string): boolean {
     return this.entries.has(jobId);
   }
@@ -68,6 +84,11 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
   /** Copies of the followed jobs, in the order they were first followed. */
   list(): FollowedJob[] {
     return [...this.entries.values()].map((entry) => copyFollowed(entry.followed));
+  }
+
+  /** How many followed jobs are in `group` (see the `groupOf` option). */
+  countIn(group: string): number {
+    return this.groups.get(group) ?? 0;
   }
 
   /** The last status seen for a followed job. */
@@ -82,15 +103,17 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
    */
   follow(job: FollowedJob): void {
     if (this.isClosed) throw new Error(`Cannot follow job ${String(job?.jobId)}: the job tracker is closed`);
-    this.add(toFollowedJob(job));
-    this.saves?.request();
+    const followed = toFollowedJob(job);
+    this.add(followed);
+    this.saves?.put(followed);
     this.schedule();
   }
 
   /** Stops following a job (it keeps running on the network) and persists the list; false when it was not followed. */
   unfollow(jobId: string): boolean {
-    if (this.isClosed || !this.entries.delete(jobId)) return false;
-    this.saves?.request();
+    const entry = this.entries.get(jobId);
+    if (this.isClosed || !entry) return false;
+    this.remove(entry);
     this.settleOrStopPoll();
     return true;
   }
@@ -107,21 +130,19 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
     this.saves?.holdUntil(loading);
     const loaded = await loading;
     if (this.isClosed) return [];
-    let damaged = loaded.damaged;
     const added: FollowedJob[] = [];
     loaded.jobs.forEach((value, index) => {
       try {
         const job = toFollowedJob(value, `stored jobs[${index}]`);
         if (this.entries.has(job.jobId)) return;
         this.add(job);
+        // What could be read from a damaged store is written again.
+        if (loaded.damaged) this.saves?.put(job);
         added.push(copyFollowed(job));
       } catch (error) {
-        damaged = true;
         this.report(error);
       }
     });
-    // Rewrite a damaged store, and add the jobs followed while it was loading.
-    if (damaged || this.entries.size > added.length) this.saves?.request();
     this.schedule();
     return added;
   }
@@ -170,12 +191,32 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
   private add(followed: FollowedJob): void {
     const entry = this.entries.get(followed.jobId);
     if (entry) {
+      this.countGroup(entry.followed, -1);
       entry.followed = followed;
       entry.deadline = deadlineOf(followed);
     } else {
       this.entries.set(followed.jobId, { followed, deadline: deadlineOf(followed), misses: 0 });
     }
+    this.countGroup(followed, 1);
+    this.deadlines.set(followed.jobId, deadlineOf(followed));
     this.active = true;
+  }
+
+  /** The one way a job stops being followed: the counts, the deadlines and the store follow. */
+  private remove(entry: Entry): void {
+    const { jobId } = entry.followed;
+    this.entries.delete(jobId);
+    this.countGroup(entry.followed, -1);
+    this.deadlines.delete(jobId);
+    this.saves?.remove(jobId);
+  }
+
+  private countGroup(followed: FollowedJob, step: 1 | -1): void {
+    const group = this.settings.groupOf?.(followed);
+    if (group === undefined) return;
+    const count = (this.groups.get(group) ?? 0) + step;
+    if (count > 0) this.groups.set(group, count);
+    else this.groups.delete(group);
   }
 
   private async load(store: TrackerStore): Promise<{ jobs: FollowedJob[]; damaged: boolean }> {
@@ -265,8 +306,9 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
     this.settle();
   }
 
-  /** One list request, then at most one lookup; answers the wait before the next poll. */
+  /** One list request (then at most one lookup), or few jobs by id; answers the wait before the next poll. */
   private async request(signal: AbortSignal): Promise<number> {
+    if (this.entries.size <= this.settings.pollByIdUpTo) return this.requestById(signal);
     let jobs: ComputeJob[];
     try {
       jobs = await this.settings.client.listJobs({ signal });
@@ -279,16 +321,64 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
     if (this.isClosed) return 0;
     if (this.held) return this.settings.intervalMs;
     const delay = this.backoff.success();
-    this.applyList(jobs);
+    await this.applyList(jobs);
+    if (this.isClosed) return 0;
+    if (this.held) return this.settings.intervalMs;
     return this.lookupMissing(signal, delay);
   }
 
-  private applyList(jobs: ComputeJob[]): void {
+  /**
+   * Asks for each followed job by id. A job the backend does not know (yet: a backend may not
+   * have it right after its start) is a miss; after `missingPollsBeforeLookup` misses in a row it
+   * is no longer followed and its NOT_FOUND is reported.
+   */
+  private async requestById(signal: AbortSignal): Promise<number> {
+    for (const entry of [...this.entries.values()]) {
+      if (!this.isCurrent(entry)) continue;
+      const { jobId, did } = entry.followed;
+      let job: ComputeJob;
+      try {
+        job = await this.settings.client.getJob(jobId, { signal, did });
+      } catch (error) {
+        if (this.isClosed || signal.aborted) return this.settings.intervalMs;
+        if (!isNotFound(error)) {
+          this.report(error, copyFollowed(entry.followed));
+          return this.backoff.failure(error);
+        }
+        entry.misses += 1;
+        if (entry.misses >= this.settings.missingPollsBeforeLookup && this.isCurrent(entry)) {
+          this.remove(entry);
+          // No longer followed: the tracker keeps nothing a listener could change.
+          this.report(error, entry.followed);
+        }
+        continue;
+      }
+      if (this.isClosed) return 0;
+      if (this.held) return this.settings.intervalMs;
+      if (!this.isCurrent(entry)) continue;
+      entry.misses = 0;
+      this.observe(entry, job);
+    }
+    return this.backoff.success();
+  }
+
+  /**
+   * Matches the list to the followed jobs and tells what changed. Thousands of jobs ending in one
+   * poll are told in slices of at most SLICE_MS, with a turn of the event loop between them, so
+   * that Node-RED delivers the first finals while the rest are still being matched.
+   */
+  private async applyList(jobs: ComputeJob[]): Promise<void> {
     const listed = new Map<string, ComputeJob>();
     for (const job of jobs) listed.set(job.jobId, job);
+    let sliceStart = performance.now();
     // A copy: listeners may follow and unfollow while this runs.
     for (const entry of [...this.entries.values()]) {
-      if (this.isClosed) return;
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+      // Held or closed since: jobs not reached yet are matched by the next poll.
+      if (this.isClosed || this.held) return;
       if (!this.isCurrent(entry)) continue;
       const job = listed.get(entry.followed.jobId);
       if (job) {
@@ -324,8 +414,7 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
         return this.backoff.failure(error);
       }
       if (this.isCurrent(missing)) {
-        this.entries.delete(jobId);
-        this.saves?.request();
+        this.remove(missing);
         this.report(error, followed);
       }
       return delay;
@@ -337,28 +426,25 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
     entry.last = job;
     if (statusChanged(previous, job)) this.emitSafe('change', job, copyFollowed(entry.followed));
     if (!job.done || !this.isCurrent(entry)) return;
-    this.entries.delete(entry.followed.jobId);
-    this.saves?.request();
-    this.emitSafe('done', job, copyFollowed(entry.followed));
+    this.remove(entry);
+    // No longer followed: its own object goes out, uncopied (one copy less per job that ends).
+    this.emitSafe('done', job, entry.followed);
   }
 
   private expireTimeouts(): void {
     const time = this.settings.clock();
-    for (const entry of [...this.entries.values()]) {
+    for (const jobId of this.deadlines.due(time)) {
       if (this.isClosed) return;
-      if (entry.deadline === undefined || time < entry.deadline || !this.isCurrent(entry)) continue;
-      this.entries.delete(entry.followed.jobId);
-      this.saves?.request();
-      this.emitSafe('timeout', copyFollowed(entry.followed), entry.last);
+      const entry = this.entries.get(jobId);
+      // A listener of an earlier timeout may have unfollowed this one, or followed it again later.
+      if (!entry || entry.deadline === undefined || time < entry.deadline) continue;
+      this.remove(entry);
+      this.emitSafe('timeout', entry.followed, entry.last);
     }
   }
 
   private earliestDeadline(): number | undefined {
-    let earliest: number | undefined;
-    for (const { deadline } of this.entries.values()) {
-      if (deadline !== undefined && (earliest === undefined || deadline < earliest)) earliest = deadline;
-    }
-    return earliest;
+    return this.deadlines.earliest();
   }
 
   /** False once the job was unfollowed (and perhaps followed again) by a listener. */

@@ -1,17 +1,21 @@
 import { invalidConfig } from '../ocean/errors';
 import { realScheduler, type Scheduler } from './scheduler';
-import type { JobTrackerOptions, TrackerClient, TrackerStore } from './types';
+import type { FollowedJob, JobTrackerOptions, TrackerClient, TrackerStore } from './types';
 
 export const DEFAULT_INTERVAL_MS = 5_000;
 /** The longest wait after failures in a row (a rate limit's own wait may be longer). */
 export const DEFAULT_MAX_BACKOFF_MS = 30_000;
 export const DEFAULT_MISSING_POLLS_BEFORE_LOOKUP = 3;
+/** One followed job is asked for by id: one request per poll, as the list is, but not the wallet's whole history. */
+export const DEFAULT_POLL_BY_ID_UP_TO = 1;
 
 export interface TrackerSettings {
   client: TrackerClient;
   intervalMs: number;
   maxBackoffMs: number;
   missingPollsBeforeLookup: number;
+  pollByIdUpTo: number;
+  groupOf?: (job: FollowedJob) => string | undefined;
   clock: () => number;
   scheduler: Scheduler;
   store?: TrackerStore;
@@ -21,7 +25,7 @@ export interface TrackerSettings {
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function trackerSettings(options: JobTrackerOptions): TrackerSettings {
-  const { client, store, clock = Date.now, scheduler = realScheduler } = options;
+  const { client, store, clock = Date.now, scheduler = realScheduler, groupOf } = options;
   if (!client || typeof client.listJobs !== 'function' || typeof client.getJob !== 'function') {
     throw invalidConfig('client', 'an object with listJobs and getJob', client);
   }
@@ -33,9 +37,15 @@ export function trackerSettings(options: JobTrackerOptions): TrackerSettings {
   if (!Number.isInteger(missingPollsBeforeLookup) || missingPollsBeforeLookup < 1) {
     throw invalidConfig('missingPollsBeforeLookup', 'a whole number of 1 or more', missingPollsBeforeLookup);
   }
+  const pollByIdUpTo = options.pollByIdUpTo ?? DEFAULT_POLL_BY_ID_UP_TO;
+  if (!Number.isInteger(pollByIdUpTo) || pollByIdUpTo < 0) throw invalidConfig('pollByIdUpTo', 'a whole number of 0 or more', pollByIdUpTo);
   if (typeof clock !== 'function') throw invalidConfig('clock', 'a function answering ms', clock);
+  if (groupOf !== undefined && typeof groupOf !== 'function') throw invalidConfig('groupOf', 'a function answering a group name', groupOf);
+  if (store && (typeof store.load !== 'function' || typeof store.put !== 'function' || typeof store.remove !== 'function')) {
+    throw invalidConfig('store', 'an object with load, put and remove', undefined, { hideValue: true });
+  }
   // A cap below the interval would make failures poll faster than successes.
-  return { client, store, clock, scheduler, intervalMs, maxBackoffMs: Math.max(maxBackoffMs, intervalMs), missingPollsBeforeLookup };
+  return { client, store, clock, scheduler, intervalMs, maxBackoffMs: Math.max(maxBackoffMs, intervalMs), missingPollsBeforeLookup, pollByIdUpTo, groupOf };
 }
 
 function isDelay(value: unknown): value is number {

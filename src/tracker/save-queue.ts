@@ -1,21 +1,22 @@
 import type { FollowedJob, TrackerStore } from './types';
 
 /**
- * Writes the followed jobs to the store one save at a time. Requests made while a save runs are
- * folded into one more save of the latest list, so a burst of follows costs at most two writes.
+ * Writes changed jobs to the store, one round at a time. Changes made while a round runs wait
+ * for the next one, folded per job (its latest state only), so a job never has two writes in
+ * flight and a burst of follows costs one write per job, not one per follow of the whole list.
  */
 export class SaveQueue {
-  private dirty = false;
+  /** Job id -> its latest state; undefined: remove it. */
+  private readonly pending = new Map<string, FollowedJob | undefined>();
   private running?: Promise<void>;
   private gate: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: TrackerStore,
-    private readonly snapshot: () => FollowedJob[],
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  /** Saves wait for `loading`: a save that overtook a load would overwrite what the load is about to read. */
+  /** Writes wait for `loading`: one that overtook a load would be read back as if it came before it. */
   holdUntil(loading: Promise<unknown>): void {
     this.gate = loading.then(
       () => undefined,
@@ -23,12 +24,17 @@ export class SaveQueue {
     );
   }
 
-  request(): void {
-    this.dirty = true;
+  put(job: FollowedJob): void {
+    this.pending.set(job.jobId, job);
     this.running ??= this.run();
   }
 
-  /** Resolves once every requested save has been attempted; never rejects. */
+  remove(jobId: string): void {
+    this.pending.set(jobId, undefined);
+    this.running ??= this.run();
+  }
+
+  /** Resolves once every requested write has been attempted; never rejects. */
   async settled(): Promise<void> {
     await this.running;
   }
@@ -36,14 +42,14 @@ export class SaveQueue {
   private async run(): Promise<void> {
     try {
       await this.gate;
-      // Loops again only when a request arrived during the save.
-      while (this.dirty) {
-        this.dirty = false;
-        try {
-          await this.store.save(this.snapshot());
-        } catch (error) {
-          this.onError(error);
-        }
+      while (this.pending.size > 0) {
+        const round = [...this.pending];
+        this.pending.clear();
+        const outcomes = await Promise.allSettled(round.map(([jobId, job]) => (job ? this.store.put(job) : this.store.remove(jobId))));
+        // A store that writes jobs together fails them together: one report per distinct error.
+        const failures = new Map<string, unknown>();
+        for (const outcome of outcomes) if (outcome.status === 'rejected') failures.set(String(outcome.reason), outcome.reason);
+        for (const error of failures.values()) this.onError(error);
       }
     } finally {
       this.running = undefined;

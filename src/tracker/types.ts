@@ -22,12 +22,18 @@ export interface FollowedJob {
   context?: Record<string, unknown>;
 }
 
-/** Where followed jobs survive a restart. */
+/**
+ * Where followed jobs survive a restart, one job at a time: a follow writes one job and an end
+ * removes one, whatever the number followed. The tracker never has two writes of the same job in
+ * flight, so a store may write jobs independently (one key or one line per job).
+ */
 export interface TrackerStore {
   /** The saved jobs; [] when nothing was saved yet. May reject with a TrackerStoreError carrying what it could recover. */
   load(): Promise<FollowedJob[]>;
-  /** Replaces what was saved. */
-  save(jobs: FollowedJob[]): Promise<void>;
+  /** Saves one job, replacing what was saved under its id. */
+  put(job: FollowedJob): Promise<void>;
+  /** Forgets one job; a job that was not saved is no error. */
+  remove(jobId: string): Promise<void>;
 }
 
 export interface JobTrackerOptions {
@@ -44,6 +50,14 @@ export interface JobTrackerOptions {
   maxBackoffMs?: number;
   /** Consecutive polls a job may be missing from the list before it is looked up on its own (default 3). */
   missingPollsBeforeLookup?: number;
+  /**
+   * While at most this many jobs are followed, each poll asks for each of them by id instead of
+   * listing every job of the wallet, so its cost does not grow with the wallet's history (default
+   * 1: one request per poll either way; 0 always lists). Each job by id is one request.
+   */
+  pollByIdUpTo?: number;
+  /** Puts each job in a group (e.g. the node that follows it) so that `countIn(group)` answers at once. */
+  groupOf?: (job: FollowedJob) => string | undefined;
 }
 
 /** The tracker's events and their arguments. */

@@ -8,8 +8,9 @@ import { recordEvents, waitFor } from './helpers';
 
 const INTERVAL = 20;
 
-async function readJobs(path: string): Promise<unknown> {
-  return (JSON.parse(await readFile(path, 'utf8')) as { jobs: unknown }).jobs;
+/** What a restart would read back. */
+async function readJobs(path: string): Promise<FollowedJob[]> {
+  return new FileTrackerStore(path).load();
 }
 
 describe('JobTracker: persistence', function () {
@@ -19,7 +20,7 @@ describe('JobTracker: persistence', function () {
   const trackers: JobTracker[] = [];
 
   const make = (store: TrackerStore = new FileTrackerStore(path)): JobTracker => {
-    const tracker = new JobTracker({ client: fake, intervalMs: INTERVAL, store });
+    const tracker = new JobTracker({ client: fake, intervalMs: INTERVAL, store, pollByIdUpTo: 0 });
     trackers.push(tracker);
     return tracker;
   };
@@ -125,52 +126,74 @@ describe('JobTracker: persistence', function () {
     assert.deepEqual(await readdir(folder), ['jobs.json'], 'no temp file left behind');
   });
 
-  it('writes atomically and in call order', async function () {
+  it('applies puts and removes in call order, and leaves no temp file', async function () {
     const store = new FileTrackerStore(path);
-    const saves = Array.from({ length: 20 }, (_, i) => store.save([{ jobId: `job-${i}`, startedAt: i }]));
-    await Promise.all(saves);
-    assert.deepEqual(await store.load(), [{ jobId: 'job-19', startedAt: 19 }]);
-    assert.deepEqual(await readdir(join(folder, 'state')), ['jobs.json']);
+    const writes = Array.from({ length: 20 }, (_, i) => store.put({ jobId: `job-${i % 3}`, startedAt: i }));
+    writes.push(store.remove('job-0'), store.put({ jobId: 'job-0', startedAt: 99 }), store.remove('job-2'));
+    await Promise.all(writes);
+    assert.deepEqual(await readJobs(path), [
+      { jobId: 'job-1', startedAt: 19 },
+      { jobId: 'job-0', startedAt: 99 },
+    ]);
+    const files = await readdir(join(folder, 'state'));
+    assert.ok(files.includes('jobs.json') && files.every((file) => !file.endsWith('.tmp')), files.join(', '));
   });
 
-  it('coalesces a burst of follows into few writes', async function () {
-    let writes = 0;
-    let saved: FollowedJob[] = [];
+  it('writes each job of a burst of follows once, and never one job twice at a time', async function () {
+    const puts: string[] = [];
+    let inFlight = 0;
+    let overlapping = false;
+    const writing = new Set<string>();
     const store: TrackerStore = {
       load: async () => [],
-      save: async (jobs) => {
-        writes += 1;
-        saved = jobs;
+      put: async (job) => {
+        if (writing.has(job.jobId)) overlapping = true;
+        writing.add(job.jobId);
+        inFlight += 1;
+        puts.push(job.jobId);
         await new Promise((resolve) => setTimeout(resolve, 5));
+        writing.delete(job.jobId);
+        inFlight -= 1;
       },
+      remove: async () => undefined,
     };
     const tracker = make(store);
     for (let i = 0; i < 50; i++) tracker.follow({ jobId: `job-${i}`, startedAt: i });
+    // Followed again while its first write runs: one more write, after the first.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    tracker.follow({ jobId: 'job-0', startedAt: 100, timeoutMs: 5 });
+    tracker.follow({ jobId: 'job-0', startedAt: 100, timeoutMs: 6 });
     await tracker.close();
-    assert.ok(writes <= 2, `${writes} writes`);
-    assert.equal(saved.length, 50);
+    assert.equal(puts.length, 51, `${puts.length} writes`);
+    assert.equal(new Set(puts).size, 50);
+    assert.equal(overlapping, false);
+    assert.equal(inFlight, 0);
   });
 
   it('keeps jobs followed while the store loads', async function () {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    let saved: FollowedJob[] = [];
+    const written: string[] = [];
     const store: TrackerStore = {
       load: async () => {
         await gate;
         return [{ jobId: 'old', startedAt: 1 }];
       },
-      save: async (jobs) => {
-        saved = jobs;
+      put: async (job) => {
+        written.push(job.jobId);
       },
+      remove: async () => undefined,
     };
     const tracker = make(store);
     const resumed = tracker.resume();
     tracker.follow({ jobId: 'new', startedAt: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual(written, [], 'nothing is written before the store is read');
     release();
     assert.deepEqual(await resumed, [{ jobId: 'old', startedAt: 1 }]);
     await tracker.close();
-    assert.deepEqual(saved.map((j) => j.jobId).sort(), ['new', 'old']);
+    assert.deepEqual(written, ['new'], 'the stored job is not written again');
+    assert.deepEqual(tracker.list().map((j) => j.jobId).sort(), ['new', 'old']);
   });
 
   it('times out a resumed job whose deadline passed while Node-RED was down, without a request', async function () {

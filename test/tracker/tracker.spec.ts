@@ -13,8 +13,9 @@ describe('JobTracker: polling', function () {
   let fake: FakeClient;
   const trackers: JobTracker[] = [];
 
+  // These are about the list poll, also with one job followed; polls by id have their own spec.
   const make = (options: Partial<JobTrackerOptions> = {}): JobTracker => {
-    const tracker = new JobTracker({ client: fake, intervalMs: INTERVAL, ...options });
+    const tracker = new JobTracker({ client: fake, intervalMs: INTERVAL, pollByIdUpTo: 0, ...options });
     trackers.push(tracker);
     return tracker;
   };

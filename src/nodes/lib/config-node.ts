@@ -19,6 +19,8 @@ export interface OceanConfigNode extends Node<OceanConfigCredentials> {
   registerFollower(nodeId: string): () => void;
   /** The jobs the connection follows, by node, and whether that node is gone. */
   followedJobs(): Array<{ jobId: string; nodeId?: string; orphaned: boolean }>;
+  /** Unfinished jobs of the wallet that no job store held when the connection started (a wiped user directory). */
+  lostJobIds(): ReadonlySet<string>;
 }
 
 /** Finds the config node a node points at, with an error a user can act on when it is missing. */

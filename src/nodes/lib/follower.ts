@@ -4,7 +4,7 @@ import { OceanError } from '../../ocean/errors';
 import type { FollowedJob, JobTracker } from '../../tracker';
 import type { OceanConfigNode } from './config-node';
 import { LiveLogs, liveLogSettings, type LiveLogSettings } from './live-logs';
-import { snapshotMessage } from './snapshot';
+import { followSnapshot } from './snapshot';
 
 export interface FollowHandlers {
   change?(job: ComputeJob, msg: NodeMessage): void;
@@ -72,13 +72,13 @@ export class Follower {
       did: options.did,
       startedAt: Date.now(),
       timeoutMs: options.timeoutMs,
-      context: { nodeId: this.node.id, msg: snapshotMessage(msg), ...(options.logs && this.liveLogs ? { logs: options.logs } : {}) },
+      context: { nodeId: this.node.id, msg: followSnapshot(msg, job.jobId), ...(options.logs && this.liveLogs ? { logs: options.logs } : {}) },
     });
   }
 
-  /** Jobs of this node the tracker follows now. */
+  /** Jobs of this node the tracker follows now (the connection's tracker counts them by node id). */
   count(): number {
-    return this.tracker.list().filter((f) => f.context?.nodeId === this.node.id).length;
+    return this.tracker.countIn(this.node.id);
   }
 
   dispose(): void {

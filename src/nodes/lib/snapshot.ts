@@ -21,3 +21,15 @@ export function snapshotMessage(msg: NodeMessage): Record<string, unknown> {
   const small = msg as { _msgid?: unknown; topic?: unknown; jobId?: unknown; ocean?: unknown };
   return JSON.parse(JSON.stringify({ _msgid: small._msgid, topic: small.topic, jobId: small.jobId, ocean: small.ocean })) as Record<string, unknown>;
 }
+
+/**
+ * The message saved with a followed job. Its payload is left out when it is the job itself (as
+ * compute-start sends it): every message the follow delivers carries the job's latest status as
+ * payload instead, and the job at rest then takes a few hundred bytes, not kilobytes.
+ */
+export function followSnapshot(msg: NodeMessage, jobId: string): Record<string, unknown> {
+  const payload: unknown = msg.payload;
+  const isTheJob = typeof payload === 'object' && payload !== null && (payload as { jobId?: unknown }).jobId === jobId;
+  // JSON drops an undefined property: the copy never serializes the job.
+  return snapshotMessage(isTheJob ? ({ ...msg, payload: undefined } as NodeMessage) : msg);
+}

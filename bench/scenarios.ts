@@ -1,0 +1,12 @@
+/**
+ * Every scenario `npm run bench` runs, in order: a file `bench/<name>.ts` that ends with
+ * `runScenario(module, run)`. Adding one is that file and a line here.
+ */
+export const SCENARIOS = [
+  'requests', // requests per job lifecycle and per poll interval
+  'result-memory', // memory while a large result streams to a file
+  'follow-finals', // 5,000 followed jobs finishing in one poll, through compute-status and compute-start
+  'follow-writes', // 5,000 follows one by one: what the job store writes, and what a job takes at rest
+  'poll-cost', // what a poll costs with 5,000 old jobs listed: list, by id, and the switch between them
+  'lost-jobs', // followed jobs after a wiped user directory
+];
