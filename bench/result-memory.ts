@@ -6,7 +6,6 @@
  *
  *   npx tsx bench/result-memory.ts
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,27 +13,15 @@ import { NODE_CONTAINER } from '../sandbox';
 import { OceanClient, readLimited } from '../src/ocean';
 import { deliverResults } from '../src/nodes/lib/result-delivery';
 import { testAccount } from '../test/helpers/accounts';
+import { startSandboxProcess } from './lib/sandbox-process';
 
 const SIZE_MB = 256;
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
 
-function startSandboxProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '..', 'sandbox', 'cli.ts'), 'ocean-node', '0'], {
-    env: { ...process.env, SANDBOX_RATE_LIMIT: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const url = /listening on (\S+)/.exec(chunk.toString())?.[1];
-      if (url) resolve({ url, child });
-    });
-    child.once('exit', () => reject(new Error('the sandbox exited')));
-  });
-}
-
 async function main(): Promise<void> {
-  const { url, child } = await startSandboxProcess();
+  const sandbox = await startSandboxProcess();
+  const { url } = sandbox;
   const folder = mkdtempSync(join(tmpdir(), 'c2d-bench-'));
   try {
     const client = new OceanClient({ providerUrl: url, chainId: 8996, privateKey: testAccount(4).privateKey });
@@ -49,15 +36,15 @@ async function main(): Promise<void> {
     const output = done.results.filter((r) => r.kind === 'output');
     const before = peakRss();
     const started = Date.now();
-    const written = await deliverResults(client, job.jobId, output, { format: 'file', unpack: true, maxBytes: 0, folder });
+    const written = await deliverResults(client, job.jobId, output, { format: 'file', unpack: true, maxBytes: 2 * SIZE_MB * 1024 * 1024, folder });
     const streamed = peakRss();
     process.stdout.write(`streamed ${mb(written[0]?.size ?? 0)} to a file in ${Date.now() - started} ms; peak RSS ${mb(before)} before, ${mb(streamed)} after (+${mb(streamed - before)})\n`);
     const { stream } = await client.openResult(job.jobId, output[0]!.index);
-    const held = await readLimited(stream, 2 * SIZE_MB * 1024 * 1024, 'output');
+    const held = await readLimited(stream, 2 * SIZE_MB * 1024 * 1024, 'output', { expectedBytes: output[0]!.filesize });
     process.stdout.write(`the same result read into memory (${mb(held.length)}): peak RSS ${mb(peakRss())} (+${mb(peakRss() - streamed)})\n`);
     client.close();
   } finally {
-    child.kill('SIGINT');
+    await sandbox.stop();
     rmSync(folder, { recursive: true, force: true });
   }
 }
