@@ -6,7 +6,6 @@
  *
  *   npx tsx bench/result-memory.ts
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { OceanClient, readLimited } from '../src/ocean';
 import { deliverResults } from '../src/nodes/lib/result-delivery';
 import { testAccount } from '../test/helpers/accounts';
 import { atMost, format, mib, reported, type Figure } from './lib/figures';
+import { startSandboxProcess } from './lib/sandbox-process';
 import { runScenario } from './lib/scenario';
 
 const SIZE_MB = 256;
@@ -22,22 +22,9 @@ const SIZE_MB = 256;
 const STREAM_LIMIT_MB = 64;
 const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
 
-function startSandboxProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '..', 'sandbox', 'cli.ts'), 'ocean-node', '0'], {
-    env: { ...process.env, SANDBOX_RATE_LIMIT: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const url = /listening on (\S+)/.exec(chunk.toString())?.[1];
-      if (url) resolve({ url, child });
-    });
-    child.once('exit', () => reject(new Error('the sandbox exited')));
-  });
-}
-
 export async function run(): Promise<Figure[]> {
-  const { url, child } = await startSandboxProcess();
+  const sandbox = await startSandboxProcess();
+  const { url } = sandbox;
   const folder = mkdtempSync(join(tmpdir(), 'c2d-bench-'));
   try {
     const client = new OceanClient({ providerUrl: url, chainId: 8996, privateKey: testAccount(4).privateKey });
@@ -56,7 +43,7 @@ export async function run(): Promise<Figure[]> {
     const streamed = peakRss();
     const seconds = (Date.now() - started) / 1000;
     const { stream } = await client.openResult(job.jobId, output[0]!.index);
-    const held = await readLimited(stream, 2 * SIZE_MB * 1024 * 1024, 'output');
+    const held = await readLimited(stream, 2 * SIZE_MB * 1024 * 1024, 'output', { expectedBytes: output[0]!.filesize });
     const inMemory = peakRss();
     client.close();
     return [
@@ -64,7 +51,7 @@ export async function run(): Promise<Figure[]> {
       reported(`the same result read into memory (${mib(held.length, 0)}): peak RSS growth`, mib(inMemory - streamed, 0)),
     ];
   } finally {
-    child.kill('SIGINT');
+    await sandbox.stop();
     rmSync(folder, { recursive: true, force: true });
   }
 }

@@ -64,6 +64,8 @@ export interface ResultStream {
   file?: ResultFile;
   stream: Readable;
   contentType?: string;
+  /** The body's length as the server announced it (Content-Length); compressed bodies arrive longer. */
+  announcedBytes?: number;
 }
 
 /**
@@ -340,7 +342,9 @@ export class OceanClient {
       response.stream.destroy();
       throw new OceanError('RESULT_NOT_READY', `Result ${index} of job ${jobId} is not available (yet): the job may still be running, or has no such result`, { jobId });
     }
-    return { file: options.file, stream: response.stream, contentType: response.headers['content-type'] };
+    const length = response.headers['content-length'];
+    const announcedBytes = length && /^\d{1,15}$/.test(length) ? Number(length) : undefined;
+    return { file: options.file, stream: response.stream, contentType: response.headers['content-type'], announcedBytes };
   }
 
   /** Whether the backend streams a running job's log (Ocean Node does; Provider v2 does not). */

@@ -5,6 +5,7 @@ import type { AxiosError, AxiosInstance, AxiosResponse, RawAxiosResponseHeaders 
 import { loadAxios, loadAxiosRetry } from './load-on-use';
 import { OceanError, type OceanErrorCode } from './errors';
 import { JsonListError, JsonListReader } from './json-list';
+import { STREAM_BUFFER_BYTES } from './results/buffer-size';
 import { parseErrorBody } from './server-message';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -258,19 +259,20 @@ function originOf(url: string): string {
 
 /**
  * The body of a streamed answer, cut off with a TIMEOUT its reader sees when it stalls or takes
- * too long. A pass-through, so the reader still decides when data flows.
+ * too long. A pass-through, so the reader still decides when data flows; its buffer is large
+ * enough for a few socket reads, so a reader that writes to disk does not pause the download at
+ * every chunk.
  */
 function watchStream(source: Readable, request: HttpRequest, idleMs: number, deadlineMs: number): Readable {
   const fail = (why: string): void => {
     watched.destroy(new OceanError('TIMEOUT', `Could not ${request.operation}: the answer from ${describeUrl(request.url)} ${why}`));
   };
-  const stalled = (): NodeJS.Timeout => setTimeout(() => fail(`sent nothing for ${idleMs} ms`), idleMs);
-  let idle = stalled();
+  const idle = setTimeout(() => fail(`sent nothing for ${idleMs} ms`), idleMs);
   const whole = setTimeout(() => fail(`did not arrive whole within ${deadlineMs} ms`), deadlineMs);
   const watched = new Transform({
+    highWaterMark: STREAM_BUFFER_BYTES,
     transform(chunk: Buffer, _encoding, callback): void {
-      clearTimeout(idle);
-      idle = stalled();
+      idle.refresh();
       callback(null, chunk);
     },
   });

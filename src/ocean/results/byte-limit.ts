@@ -1,5 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { OceanError } from '../errors';
+import { STREAM_BUFFER_BYTES } from './buffer-size';
 
 /** Passes bytes through until more than `maxBytes` have gone by, then fails with RESULT_TOO_LARGE. */
 export class ByteLimit extends Transform {
@@ -9,7 +10,7 @@ export class ByteLimit extends Transform {
     private readonly maxBytes: number,
     private readonly what: string,
   ) {
-    super();
+    super({ highWaterMark: STREAM_BUFFER_BYTES });
   }
 
   /** Bytes passed so far. */

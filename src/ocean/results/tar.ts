@@ -1,17 +1,21 @@
+import { constants } from 'node:buffer';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { Header } from 'tar-stream';
 import { loadTarStream } from '../load-on-use';
 import { OceanError } from '../errors';
+import { STREAM_BUFFER_BYTES } from './buffer-size';
 
 export interface TarLimits {
   maxEntries: number;
   /** Most bytes of all files together. */
   maxTotalBytes: number;
+  /** Refuses one file, by throwing, from its name and size before any of its bytes are read. */
+  checkFile?(name: string, size: number): void;
 }
 
 export interface TarFile {
@@ -70,6 +74,7 @@ async function walk(source: Readable, limits: TarLimits, onFile: EntryHandler): 
         total += header.size ?? 0;
         if (entries > limits.maxEntries) throw new OceanError('RESULT_TOO_LARGE', `The result archive has more than ${limits.maxEntries} files`);
         if (total > limits.maxTotalBytes) throw new OceanError('RESULT_TOO_LARGE', `The result archive holds more than ${limits.maxTotalBytes} bytes`);
+        limits.checkFile?.(name, header.size ?? 0);
         await onFile(name, header, stream);
       };
       running = proceed().then(
@@ -96,9 +101,18 @@ async function walk(source: Readable, limits: TarLimits, onFile: EntryHandler): 
   }
 }
 
-/** Streams one entry into a new file; `opened` runs once the file exists and is ours. */
-async function writeStream(stream: EntryStream, path: string, opened: () => void): Promise<void> {
-  const file = createWriteStream(path, { flags: 'wx' });
+/** Opens the file an entry is written to: a new one (never one already there), or an error. */
+export type OpenFile = (path: string) => Writable;
+
+/** A new file, written with a large buffer: disks take big writes better than 64 KiB ones. */
+export const openNewFile: OpenFile = (path) => createWriteStream(path, { flags: 'wx', highWaterMark: STREAM_BUFFER_BYTES });
+
+/**
+ * Streams one entry into a new file; `opened` runs once the file exists and is ours. While the
+ * file is behind, the entry is not read, and the archive waits with it (memory stays bounded).
+ */
+async function writeStream(stream: EntryStream, path: string, openFile: OpenFile, opened: () => void): Promise<void> {
+  const file = openFile(path);
   // Listens from the start, so an open error (EEXIST) is never unhandled; settles with that error.
   const closed = finished(file);
   closed.catch(() => undefined);
@@ -115,13 +129,25 @@ async function writeStream(stream: EntryStream, path: string, opened: () => void
   }
 }
 
+/** One entry's bytes, in a single buffer of the size its header gives. */
+async function readEntry(stream: EntryStream, name: string, size: number): Promise<Buffer> {
+  if (size > constants.MAX_LENGTH) throw new OceanError('RESULT_TOO_LARGE', `${name} in the result archive is ${size} bytes, more than a buffer can hold (${constants.MAX_LENGTH})`);
+  const data = Buffer.alloc(size);
+  let offset = 0;
+  for await (const chunk of stream) {
+    const bytes = chunk as Buffer;
+    if (offset + bytes.length > size) throw new OceanError('BAD_RESPONSE', `The result archive holds more bytes for ${name} than its header says (${size})`);
+    bytes.copy(data, offset);
+    offset += bytes.length;
+  }
+  return offset === size ? data : data.subarray(0, offset);
+}
+
 /** Reads every file of a tar stream into memory, within the limits. */
 export async function readTarFiles(source: Readable, limits: TarLimits = DEFAULT_TAR_LIMITS): Promise<TarFileData[]> {
   const files: TarFileData[] = [];
-  await walk(source, limits, async (name, _header, stream) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    const data = Buffer.concat(chunks);
+  await walk(source, limits, async (name, header, stream) => {
+    const data = await readEntry(stream, name, header.size ?? 0);
     files.push({ name, size: data.length, data });
   });
   return files;
@@ -130,9 +156,15 @@ export async function readTarFiles(source: Readable, limits: TarLimits = DEFAULT
 /**
  * Writes every file of a tar stream under `folder`, streaming, never outside it. Each file is
  * added to `created` as soon as it exists, so a caller can remove what a failed extraction left
- * behind (and nothing that was there before).
+ * behind (and nothing that was there before). `openFile` opens each new file (tests give a slow one).
  */
-export async function extractTarFiles(source: Readable, folder: string, limits: TarLimits = DEFAULT_TAR_LIMITS, created: string[] = []): Promise<Array<TarFile & { path: string }>> {
+export async function extractTarFiles(
+  source: Readable,
+  folder: string,
+  limits: TarLimits = DEFAULT_TAR_LIMITS,
+  created: string[] = [],
+  openFile: OpenFile = openNewFile,
+): Promise<Array<TarFile & { path: string }>> {
   const written: Array<TarFile & { path: string }> = [];
   await walk(source, limits, async (name, header, stream) => {
     const path = join(folder, ...name.split('/'));
@@ -141,7 +173,7 @@ export async function extractTarFiles(source: Readable, folder: string, limits: 
       throw new OceanError('UNSAFE_RESULT', `The result archive holds an entry outside its folder: "${header.name}"`);
     }
     await mkdir(dirname(path), { recursive: true });
-    await writeStream(stream, path, () => created.push(path));
+    await writeStream(stream, path, openFile, () => created.push(path));
     written.push({ name, size: header.size ?? 0, path });
   });
   return written;
