@@ -27,6 +27,8 @@ export interface RequestRecord {
   query: string;
   /** 0 until the answer is sent. */
   status: number;
+  /** Date.now() when the request arrived. */
+  receivedAt: number;
   /** Date.now() when the answer was sent. */
   answeredAt?: number;
   /** The answer's Content-Length (0 for a streamed answer). */
@@ -63,7 +65,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const server = createServer((req, res) => {
     // Recorded on arrival, so a test sees every request that reached the server, answered or not.
     const [path = '', query = ''] = (req.url ?? '').split('?');
-    const record: RequestRecord = { method: req.method ?? '', path, query, status: 0 };
+    const record: RequestRecord = { method: req.method ?? '', path, query, status: 0, receivedAt: Date.now() };
     requests.push(record);
     res.on('finish', () => {
       record.status = res.statusCode;

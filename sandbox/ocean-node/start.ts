@@ -142,7 +142,7 @@ async function datasetsFor(ctx: SandboxContext, datasets: unknown, owner: string
   return Promise.all(
     (datasets as Body[]).map(async (dataset, i) => {
       const file = dataset?.fileObject as Body | undefined;
-      if (file) return { did: `dataset${i}`, files: [{ url: String(file.url) }] };
+      if (file) return { did: `dataset${i}`, files: [{ url: String(file.url) }], inline: true };
       const did = String(dataset?.documentId);
       const stored = ctx.ddos.service(did, String(dataset?.serviceId));
       if (!stored) throw new Refusal(500, `DDO ${did} not found`);

@@ -17,6 +17,17 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The file name Ocean Node gives a URL dataset without a DID: the URL's last path segment. */
+function inlineName(url: string | undefined, fileIndex: number): string {
+  let name = '';
+  try {
+    name = decodeURIComponent(new URL(url ?? '').pathname.split('/').pop() ?? '');
+  } catch {
+    // Not a URL the download would accept either; it fails there with its own message.
+  }
+  return isSingleSegment(name) && name !== 'algoCustomData.json' ? name : String(fileIndex);
+}
+
 /**
  * Writes algoCustomData.json, the algorithm and every input file, in Ocean Node's order. Stops at the
  * first problem and reports it as the failure Ocean would give (32 or 31).
@@ -39,11 +50,11 @@ export async function provision(spec: RunnerJobSpec, paths: JobPaths, signal: Ab
   try {
     for (const [index, input] of spec.inputs.entries()) {
       if (!isSingleSegment(input.did)) throw new Error(`input ${index}: "${input.did}" cannot be a folder name`);
-      const folder = join(paths.inputs, input.did);
+      const folder = input.inline ? paths.inputs : join(paths.inputs, input.did);
       await mkdir(folder, { recursive: true });
       log += `Downloading asset ${index} to ${folder}/\n`;
       for (const [fileIndex, file] of input.files.entries()) {
-        const dest = join(folder, String(fileIndex));
+        const dest = join(folder, input.inline ? inlineName(file.url, fileIndex) : String(fileIndex));
         log += `Downloading asset to ${dest}\n`;
         if (file.content !== undefined) await writeFile(dest, file.content);
         else if (file.url !== undefined) await downloadLoopback(file.url, dest, limits);

@@ -185,12 +185,12 @@ class LocalJob implements RunnerJob {
       const program = entrypointProgram(spec.algorithm.container.entrypoint);
       progress.failure = 'start';
       // Ocean Node's algorithm.log for a container that cannot start holds Docker's error text, unframed.
-      await writeLog(paths, 'algorithm.log', `exec: "${program}": executable file not found in $PATH: unknown`);
+      await writeLog(paths, 'algorithm.log', containerStartError(program));
       return;
     }
     this.process = runAlgorithm(command, {
       cwd: paths.dir,
-      env: algorithmEnv(paths, spec.inputs.map((input) => input.did)),
+      env: algorithmEnv(paths, spec.inputs.filter((input) => !input.inline).map((input) => input.did)),
       maxDurationMs: spec.maxDurationSeconds * 1000,
     });
     const result = await this.process.result;
@@ -214,4 +214,10 @@ class LocalJob implements RunnerJob {
 export function startRunnerJob(spec: RunnerJobSpec): RunnerJob {
   if (!isSingleSegment(spec.jobId)) throw new Error(`jobId "${spec.jobId}" cannot be a folder name`);
   return new LocalJob(spec);
+}
+
+/** Docker's answer, as Ocean Node logs it, when a container's entrypoint program does not exist. */
+function containerStartError(program: string): string {
+  const reason = program.includes('/') ? `stat ${program}: no such file or directory` : 'executable file not found in $PATH';
+  return `(HTTP code 400) unexpected - failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${program}": ${reason}: unknown `;
 }

@@ -15,6 +15,11 @@ export interface RunnerInput {
   did: string;
   /** Written as data/inputs/<did>/0, 1, 2... in this order. */
   files: RunnerInputFile[];
+  /**
+   * A URL dataset given without a DID (a `fileObject`): Ocean Node writes its file straight into
+   * data/inputs, named as the URL's last path segment, and lists no DID for it.
+   */
+  inline?: boolean;
 }
 
 export interface RunnerAlgorithm {

@@ -9,6 +9,7 @@ import { OceanClient, type ComputeJob } from '../../src/ocean';
 import { testAccount } from '../helpers/accounts';
 import { startHostileProxy } from '../helpers/hostile-proxy';
 import { helper, packageNode, placed, sendAndWait, type FlowNode } from '../helpers/node-red';
+import { until } from '../helpers/until';
 
 const NODES = ['ocean-c2d-config', 'compute-start', 'compute-status'].map(packageNode);
 const wallet = testAccount(14);
@@ -18,14 +19,6 @@ function lostWarnings(): number {
   return helper
     .log()
     .args.filter((args: unknown[]) => (args[0] as { level?: number; msg?: unknown }).level === 30 && (args[0] as { msg?: unknown }).msg === 'ocean-c2d-config.log.lost').length;
-}
-
-async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`${what} did not happen within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 interface Listed {
@@ -79,19 +72,19 @@ describe('a followed job whose user directory was wiped is not lost without a wo
 
     let from = sandbox.requests.length;
     await helper.load(NODES, flow(), credentials);
-    await until(() => statusLists(from) === 1, 'the check of the first start');
+    await until(() => statusLists(from) === 1, 'the check of the first start', 10_000);
     // Started after that check, and followed: as a flow would.
     const followed = await run();
     helper.getNode('status').receive({ jobId: followed.jobId });
-    await until(() => tracker().has(followed.jobId), 'the follow');
+    await until(() => tracker().has(followed.jobId), 'the follow', 10_000);
     assert.equal(lostWarnings(), 0, 'nothing was lost yet');
 
     // A restart with the store in place: the job is known, nothing is lost.
     await helper.unload();
     from = sandbox.requests.length;
     await helper.load(NODES, flow(), credentials);
-    await until(() => statusLists(from) === 1, 'the check of the second start');
-    await until(() => tracker().has(followed.jobId), 'the job resumed');
+    await until(() => statusLists(from) === 1, 'the check of the second start', 10_000);
+    await until(() => tracker().has(followed.jobId), 'the job resumed', 10_000);
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(lostWarnings(), 0, 'a resumed job is not lost');
 
@@ -101,7 +94,7 @@ describe('a followed job whose user directory was wiped is not lost without a wo
     await mkdir(userDir);
     from = sandbox.requests.length;
     await helper.load(NODES, flow(), credentials);
-    await until(() => lostWarnings() === 1, 'the lost-job warning');
+    await until(() => lostWarnings() === 1, 'the lost-job warning', 10_000);
     assert.equal(statusLists(from), 1, 'one list request for the check');
     assert.equal(tracker().has(followed.jobId), false, 'nothing follows it any more');
 
@@ -111,7 +104,7 @@ describe('a followed job whose user directory was wiped is not lost without a wo
 
     // Following it again: it is followed, no longer marked lost.
     helper.getNode('status').receive({ jobId: followed.jobId });
-    await until(() => tracker().has(followed.jobId), 'followed again');
+    await until(() => tracker().has(followed.jobId), 'followed again', 10_000);
     const again = (await listAll()).find((job) => job.jobId === followed.jobId);
     assert.equal(again?.lost, undefined);
     assert.deepEqual(again?.followed, { nodeId: 'status', orphaned: false });
@@ -140,7 +133,7 @@ describe('a followed job whose user directory was wiped is not lost without a wo
       const started = new Promise((resolve) => helper.getNode('out').once('input', resolve));
       helper.getNode('start').receive({});
       await started;
-      await until(() => proxy.requests.filter((r) => r.method === 'GET' && r.url.startsWith('/api/services/compute?')).length === 1, 'the check');
+      await until(() => proxy.requests.filter((r) => r.method === 'GET' && r.url.startsWith('/api/services/compute?')).length === 1, 'the check', 10_000);
       await new Promise((resolve) => setTimeout(resolve, 200));
       assert.equal(sandbox.context.jobs.running().length, 1, 'the job runs');
       assert.equal(lostWarnings(), 0, 'and is not reported lost');

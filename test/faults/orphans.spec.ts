@@ -7,6 +7,7 @@ import { Wallet } from 'ethers';
 import { LONG_RUNNING_ALGORITHM, NODE_CONTAINER, startSandbox, type Sandbox } from '../../sandbox';
 import { OceanClient } from '../../src/ocean';
 import { helper, packageNode, placed, sendAndWait, type FlowNode } from '../helpers/node-red';
+import { until } from '../helpers/until';
 
 const NODES = ['ocean-c2d-config', 'compute-status'].map(packageNode);
 
@@ -16,14 +17,6 @@ function warnings(): string[] {
     .log()
     .args.filter((args: unknown[]) => (args[0] as { level?: number }).level === 30)
     .map((args: unknown[]) => JSON.stringify(args[0]));
-}
-
-async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`${what} did not happen within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('a followed job whose node was removed does not vanish', function () {
@@ -65,7 +58,7 @@ describe('a followed job whose node was removed does not vanish', function () {
 
       // The user deletes the node and adds a new one in its place, then deploys.
       await (helper as unknown as { setFlows(flow: FlowNode[], type: string, credentials: unknown): Promise<void> }).setFlows(flow('statusB'), deploy, { cfg: { privateKey: wallet.privateKey } });
-      await until(() => warnings().some((w) => w.includes('ocean-c2d-config.log.orphaned')), 'the orphan warning');
+      await until(() => warnings().some((w) => w.includes('ocean-c2d-config.log.orphaned')), 'the orphan warning', 15_000);
 
       const listed = await sendAndWait('all', {}, ['out'], 10_000);
       const mine = (listed.out!.payload as Array<{ jobId: string; followed?: { nodeId: string; orphaned: boolean } }>).find((job) => job.jobId === jobId);

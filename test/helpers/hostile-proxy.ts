@@ -25,7 +25,8 @@ export interface Rewrite {
 export interface HostileProxy {
   url: string;
   /** Every request that reached the proxy: method and path with query. */
-  requests: Array<{ method: string; url: string }>;
+  /** Every request, in order of arrival, with Date.now() when it came. */
+  requests: Array<{ method: string; url: string; at: number }>;
   rewrite(rule: Rewrite): void;
   /** Changes each request's URL (path and query) before it goes to the real server. */
   mapRequests(map: (url: string) => string): void;
@@ -41,7 +42,7 @@ export async function startHostileProxy(target: string): Promise<HostileProxy> {
   const requests: HostileProxy['requests'] = [];
   let mapUrl = (url: string): string => url;
   const server = createServer((req, res) => {
-    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/' });
+    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', at: Date.now() });
     handle(req, res).catch(() => res.destroy());
   });
 

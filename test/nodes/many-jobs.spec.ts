@@ -8,6 +8,7 @@ import { OceanClient } from '../../src/ocean';
 import { FileTrackerStore } from '../../src/tracker';
 import { testAccount } from '../helpers/accounts';
 import { helper, packageNode, placed, type FlowNode, type Received } from '../helpers/node-red';
+import { until } from '../helpers/until';
 
 const NODES = ['ocean-c2d-config', 'compute-start', 'compute-status'].map(packageNode);
 const wallet = testAccount(13);
@@ -15,14 +16,6 @@ const FOLLOWED = 500;
 const STARTED = 100;
 
 /** Waits until `check` holds, looking every 20 ms; fails after `ms`. */
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`${what} did not happen within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** Every final a helper node receives, counted per job. */
 function finalsAt(nodeId: string): Map<string, number> {
   const finals = new Map<string, number>();

@@ -8,6 +8,7 @@ import { testAccount } from '../helpers/accounts';
 import { startHostileProxy, type HostileProxy } from '../helpers/hostile-proxy';
 import { waitForJob, waitUntil } from '../helpers/jobs';
 import { helper, packageNode, placed, statusCalls, type FlowNode, type Received } from '../helpers/node-red';
+import { until } from '../helpers/until';
 
 /**
  * What each node sends, exactly: the incoming message with its own properties kept, the payload,
@@ -44,14 +45,6 @@ function collect(...ids: string[]): Record<string, Received[]> {
 }
 
 /** Waits (bounded) until `check` holds, driven by the messages the flow sends. */
-async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`${what} did not happen within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** The one message that reached `id` (fails when none or several did). */
 function only(seen: Record<string, Received[]>, id: string): Received {
   assert.equal(seen[id]!.length, 1, `${id} got ${seen[id]!.length} messages`);
@@ -134,7 +127,7 @@ describe('node messages: what goes out, exactly', function () {
       const jobId = await startRunning();
       const ocean = { did: 'did:op:kept', note: 'from upstream', chainId: 1 };
       helper.getNode('node').receive({ _msgid: 'm-stop', jobId, topic: 'stop-it', payload: 'go', custom: { keep: [1, 2] }, ocean });
-      await until(() => seen.out!.length + seen.caught!.length > 0, 'the stop');
+      await until(() => seen.out!.length + seen.caught!.length > 0, 'the stop', 10_000);
       const out = only(seen, 'out');
       nothingOn(seen, 'caught', 'second');
       assert.equal(out._msgid, 'm-stop', 'the same message travels on');
@@ -154,7 +147,7 @@ describe('node messages: what goes out, exactly', function () {
       const ids = [await startRunning(), await startRunning()];
       proxy.rewrite({ method: 'PUT', path: '/api/services/compute', delayMs: 150, times: 2 });
       ids.forEach((jobId, i) => helper.getNode('node').receive({ jobId, n: i }));
-      await until(() => seen.out!.length === 2, 'two stops');
+      await until(() => seen.out!.length === 2, 'two stops', 10_000);
       nothingOn(seen, 'caught');
       assert.deepEqual(seen.out!.map((m) => [m.n, m.jobId]).sort(), [[0, ids[0]], [1, ids[1]]]);
       assert.deepEqual(dots('node'), [
@@ -174,7 +167,7 @@ describe('node messages: what goes out, exactly', function () {
       await helper.load(NODES, flow(proxy.url, [node]), credentials);
       const seen = collect(...OUTPUTS);
       for (const index of [2, 0]) helper.getNode('node').receive({ jobId: finished.jobId, result: index });
-      await until(() => seen.out!.length + seen.caught!.length === 2, 'two results');
+      await until(() => seen.out!.length + seen.caught!.length === 2, 'two results', 10_000);
       nothingOn(seen, 'caught');
       const [log, image] = seen.out!;
       assert.equal(log!.payload, 'adding\n', 'index 2 is the algorithm log');
@@ -189,7 +182,7 @@ describe('node messages: what goes out, exactly', function () {
       await helper.load(NODES, flow(proxy.url, [node]), credentials);
       const seen = collect(...OUTPUTS);
       helper.getNode('node').receive({ _msgid: 'm-res', jobId: finished.jobId, topic: 'result', custom: 7, ocean: { did: 'did:op:x' } });
-      await until(() => seen.out!.length + seen.caught!.length > 0, 'the result');
+      await until(() => seen.out!.length + seen.caught!.length > 0, 'the result', 10_000);
       const out = only(seen, 'out');
       nothingOn(seen, 'caught');
       assert.equal(out._msgid, 'm-res');
@@ -214,7 +207,7 @@ describe('node messages: what goes out, exactly', function () {
         await helper.load(NODES, flow(proxy.url, [node]), credentials);
         const seen = collect(...OUTPUTS);
         helper.getNode('node').receive({ jobId: finished.jobId, topic: 'too much' });
-        await until(() => seen.out!.length + seen.caught!.length > 0, 'an answer');
+        await until(() => seen.out!.length + seen.caught!.length > 0, 'an answer', 10_000);
         nothingOn(seen, 'out');
         const caught = only(seen, 'caught');
         assert.equal(caught.topic, 'too much');
@@ -233,7 +226,7 @@ describe('node messages: what goes out, exactly', function () {
         await helper.load(NODES, flow(proxy.url, [node]), credentials);
         const seen = collect(...OUTPUTS);
         helper.getNode('node').receive({ jobId: finished.jobId });
-        await until(() => seen.out!.length + seen.caught!.length > 0, 'an answer');
+        await until(() => seen.out!.length + seen.caught!.length > 0, 'an answer', 10_000);
         nothingOn(seen, 'out');
         const error = only(seen, 'caught').error!;
         assert.equal(error.code, 'RESULT_TOO_LARGE');
@@ -251,7 +244,7 @@ describe('node messages: what goes out, exactly', function () {
         // sum.json is 10 bytes: with 9 bytes left after the logs it does not fit; with 10 it does.
         helper.getNode('node').receive({ jobId: finished.jobId, maxBytes: limit });
         helper.getNode('node').receive({ jobId: finished.jobId, maxBytes: limit + 1 });
-        await until(() => seen.out!.length + seen.caught!.length === 2, 'two answers');
+        await until(() => seen.out!.length + seen.caught!.length === 2, 'two answers', 10_000);
         assert.equal(only(seen, 'caught').error?.code, 'RESULT_TOO_LARGE');
         const out = only(seen, 'out');
         assert.deepEqual(Object.keys(out.payload as object), ['image.log', 'configuration.log', 'algorithm.log', 'sum.json']);
@@ -262,7 +255,7 @@ describe('node messages: what goes out, exactly', function () {
         await helper.load(NODES, flow(proxy.url, [node]), credentials);
         const seen = collect(...OUTPUTS);
         helper.getNode('node').receive({ jobId: finished.jobId });
-        await until(() => seen.out!.length + seen.caught!.length > 0, 'the first fetch');
+        await until(() => seen.out!.length + seen.caught!.length > 0, 'the first fetch', 10_000);
         const files = only(seen, 'out').files as Array<{ size: number; path: string }>;
         const written = files.reduce((sum, f) => sum + f.size, 0);
         const folder = dirname(files[0]!.path);
@@ -270,14 +263,14 @@ describe('node messages: what goes out, exactly', function () {
         const tar = files[3]!.size;
 
         helper.getNode('node').receive({ jobId: finished.jobId, maxBytes: limit });
-        await until(() => seen.caught!.length > 0, 'the refusal');
+        await until(() => seen.caught!.length > 0, 'the refusal', 10_000);
         assert.equal(seen.caught![0]!.error?.code, 'RESULT_TOO_LARGE');
         assert.equal(seen.caught![0]!.error?.message, `Result 3 (outputs.tar, ${tar} bytes) is larger than the ${limit} bytes allowed on disk; deliver it to a folder instead (format "file"), or raise the limit`);
         assert.deepEqual(await readdir(folder), ['.ocean-c2d-job.json'], 'the fetch that failed left no file');
 
         proxy.rewrite({ method: 'GET', path: '/api/services/compute', json: withoutSizes, times: 1 });
         helper.getNode('node').receive({ jobId: finished.jobId, maxBytes: limit });
-        await until(() => seen.caught!.length > 1, 'the second refusal');
+        await until(() => seen.caught!.length > 1, 'the second refusal', 10_000);
         assert.equal(seen.caught![1]!.error?.message, `Result 3 (outputs.tar) of job ${finished.jobId} is larger than ${tar - 1} bytes, the limit set for it`);
         assert.deepEqual(await readdir(folder), ['.ocean-c2d-job.json']);
         assert.equal(seen.out!.length, 1);
@@ -318,7 +311,7 @@ describe('node messages: what goes out, exactly', function () {
       await helper.load(NODES, flow(proxy.url, [node]), credentials);
       const seen = collect(...OUTPUTS);
       helper.getNode('node').receive({ _msgid: 'm-once', jobId: finished.jobId, topic: 'once', ocean: { keep: true } });
-      await until(() => seen.out!.length + seen.caught!.length > 0, 'the status');
+      await until(() => seen.out!.length + seen.caught!.length > 0, 'the status', 10_000);
       const out = only(seen, 'out');
       nothingOn(seen, 'second', 'caught');
       assert.equal(out._msgid, 'm-once');
@@ -334,7 +327,7 @@ describe('node messages: what goes out, exactly', function () {
       const seen = collect(...OUTPUTS);
       const unknown = `${environment.split('-')[0]}-${'ab'.repeat(32)}`;
       helper.getNode('node').receive({ jobId: unknown, topic: 'lost' });
-      await until(() => seen.out!.length + seen.caught!.length > 0, 'the failure');
+      await until(() => seen.out!.length + seen.caught!.length > 0, 'the failure', 10_000);
       nothingOn(seen, 'out', 'second');
       const caught = only(seen, 'caught');
       assert.equal(caught.topic, 'lost');
@@ -360,7 +353,7 @@ describe('node messages: what goes out, exactly', function () {
       await helper.load(NODES, flow(proxy.url, [node]), credentials);
       const seen = collect(...OUTPUTS);
       helper.getNode('node').receive({ _msgid: 'm-start', topic: 'start', custom: { a: 1 }, ocean: { mine: 'kept', jobId: 'old' } });
-      await until(() => seen.out!.length + seen.caught!.length > 0, 'the start');
+      await until(() => seen.out!.length + seen.caught!.length > 0, 'the start', 10_000);
       const out = only(seen, 'out');
       nothingOn(seen, 'caught');
       assert.equal(out._msgid, 'm-start');
@@ -379,7 +372,7 @@ describe('node messages: what goes out, exactly', function () {
       await helper.load(NODES, flow(proxy.url, [node]), credentials);
       const seen = collect(...OUTPUTS);
       helper.getNode('node').receive({ _msgid: 'm-envs', topic: 'pick', ocean: { jobId: 'kept' } });
-      await until(() => seen.out!.length + seen.caught!.length > 0, 'the pick');
+      await until(() => seen.out!.length + seen.caught!.length > 0, 'the pick', 10_000);
       const out = only(seen, 'out');
       assert.equal(out._msgid, 'm-envs');
       assert.equal(out.topic, 'pick');
@@ -409,7 +402,7 @@ describe('node messages: what goes out, exactly', function () {
         await helper.load(NODES, flow(proxy.url, [{ id: 'node', ...node, wires: [['out']] }]), credentials);
         const seen = collect(...OUTPUTS);
         helper.getNode('node').receive({ ...msg(), _msgid: 'm-err', topic: 'failing' });
-        await until(() => seen.out!.length + seen.caught!.length > 0, 'the failure');
+        await until(() => seen.out!.length + seen.caught!.length > 0, 'the failure', 10_000);
         nothingOn(seen, 'out', 'second');
         const caught = only(seen, 'caught');
         assert.equal(caught._msgid, 'm-err');
@@ -423,7 +416,7 @@ describe('node messages: what goes out, exactly', function () {
         await helper.load(NODES, flow(proxy.url, [{ id: 'node', ...node, errorOutput: true, outputs: 2, wires: [['out'], ['second']] }]), credentials);
         const seen = collect(...OUTPUTS);
         helper.getNode('node').receive({ ...msg(), _msgid: 'm-err2', topic: 'failing' });
-        await until(() => seen.out!.length + seen.second!.length + seen.caught!.length > 0, 'the failure');
+        await until(() => seen.out!.length + seen.second!.length + seen.caught!.length > 0, 'the failure', 10_000);
         nothingOn(seen, 'out', 'caught');
         const failed = only(seen, 'second');
         assert.equal(failed._msgid, 'm-err2');

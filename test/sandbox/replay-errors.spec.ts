@@ -36,21 +36,23 @@ describe('sandbox replays recorded Ocean Node exchanges', function () {
       sandboxEnvironment: environment,
       skip: waitingPoll,
       settleBefore: isFinalStatus,
-      // The short-lived token was made to last 3 s.
-      waitBefore: (e) => (/after validUntil passed/.test(e.note) ? 3100 : 0),
+      // The short-lived token was made to last 3 s; the recorded stop came once the algorithm had written its line.
+      waitBefore: (e) => (/after validUntil passed/.test(e.note) ? 3100 : /^stop with Authorization token/.test(e.note) ? 400 : 0),
     });
     assert.ok(compared >= 20, `compared ${compared} exchanges`);
   });
 
   it('b: free job lifecycle with a URL dataset, a second job, status of all jobs, all four results', async function () {
     this.timeout(60_000);
-    // The recorded URL dataset: three lines served on loopback.
-    const files = await serveFiles({ '/data.csv': 'a,1\nb,2\nc,3\n' });
+    // The recorded URL dataset (its bytes are in the recorded outputs.tar), served on loopback.
+    const files = await serveFiles({ '/data.csv': 'a,b\n1,2\n3,4\n' });
     const compared = await replayRecording('b-free-compute-lifecycle', sandbox, {
       sandboxEnvironment: environment,
       substitutions: { 'http://127.0.0.1:8099/data.csv': files.url('/data.csv') },
       skip: waitingPoll,
       settleBefore: (e) => isFinalStatus(e) || /computeResult/.test(e.request.path),
+      // The algorithm prints the date and lists /data: dates, owners and modes are the host's.
+      hostLines: /^(algorithm start |[dl-][rwx-]{9}\s)/,
     });
     await files.close();
     assert.ok(compared >= 9, `compared ${compared} exchanges`);
@@ -74,6 +76,8 @@ describe('sandbox replays recorded Ocean Node exchanges', function () {
       sandboxEnvironment: environment,
       skip: waitingPoll,
       settleBefore: (e) => isFinalStatus(e) || /computeResult/.test(e.request.path),
+      // Recorded after recording c, on the same node: the consumer had used nonces up to 17.
+      storedNonces: { '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65': 17n },
     });
     assert.ok(compared >= 6, `compared ${compared} exchanges`);
   });
