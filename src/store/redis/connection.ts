@@ -57,16 +57,23 @@ export class RedisConnection implements RedisCommands {
     return client.sendCommand(args);
   }
 
+  /** Closes the client: gently when connected (bounded), at once when it is still trying to connect. */
   async close(): Promise<void> {
     this.isClosed = true;
     const client = this.client;
     this.client = undefined;
     if (!client) return;
+    if (!client.isReady) {
+      client.destroy?.();
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.connecting;
-      await (client.close?.() ?? client.quit?.());
+      await Promise.race([client.close?.() ?? client.quit?.(), new Promise((_resolve, reject) => (timer = setTimeout(() => reject(new Error('close timed out')), 2_000)))]);
     } catch {
       client.destroy?.();
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -2,6 +2,7 @@ import { OceanError } from '../../ocean/errors';
 
 /** The part of the `redis` package's client the stores use. */
 export interface RawRedisClient {
+  readonly isReady?: boolean;
   connect(): Promise<unknown>;
   sendCommand(args: string[]): Promise<unknown>;
   on(event: 'error', listener: (error: Error) => void): unknown;
