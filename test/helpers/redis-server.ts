@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './node-red-process';
 
-/** redis-server's path: $REDIS_SERVER, the Debian package's, or the first on PATH; undefined when there is none. */
+/** redis-server's path: $REDIS_SERVER if set (only it), else the Debian package's or the first on PATH; undefined when there is none. */
 function findRedisServer(): string | undefined {
-  const candidates = [process.env.REDIS_SERVER, '/usr/bin/redis-server'].filter((path): path is string => Boolean(path));
-  const found = candidates.find((path) => existsSync(path));
-  if (found) return found;
+  const chosen = process.env.REDIS_SERVER;
+  if (chosen !== undefined) return existsSync(chosen) ? chosen : undefined;
+  if (existsSync('/usr/bin/redis-server')) return '/usr/bin/redis-server';
   const which = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
   return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : undefined;
 }
@@ -23,11 +23,11 @@ export interface RedisServer {
 }
 
 /** A throw-away redis-server on 127.0.0.1 (a free port, nothing saved to disk), up once it answers PING. */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
   if (!REDIS_SERVER) throw new Error('redis-server not found');
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ocean-c2d-redis-'));
-  const child: ChildProcess = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...(options.password ? ['--requirepass', options.password] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -44,7 +44,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
-    if (await answersPing(port)) return { port, url: `redis://127.0.0.1:${port}`, stop };
+    if (await answersPing(port)) return { port, url: options.password ? `redis://:${options.password}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`, stop };
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await stop();
@@ -61,7 +61,8 @@ function answersPing(port: number): Promise<boolean> {
     socket.setTimeout(500, () => done(false));
     socket.once('error', () => done(false));
     socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+    // A server with a password answers NOAUTH: it is up all the same.
+    socket.once('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
   });
 }
 
@@ -81,7 +82,7 @@ process.once('exit', reportSkipped);
  * A describe() whose tests need redis-server: each gets a fresh server (`redis()`). Without
  * redis-server the tests are skipped, loudly (see reportSkipped).
  */
-export function describeWithRedis(title: string, body: (redis: () => RedisServer) => void): void {
+export function describeWithRedis(title: string, body: (this: Mocha.Suite, redis: () => RedisServer) => void, options: { password?: string } = {}): void {
   describe(title, function () {
     let server: RedisServer | undefined;
     before(function () {
@@ -91,13 +92,13 @@ export function describeWithRedis(title: string, body: (redis: () => RedisServer
       this.skip();
     });
     beforeEach(async function () {
-      if (REDIS_SERVER) server = await startRedisServer();
+      if (REDIS_SERVER) server = await startRedisServer(options);
     });
     afterEach(async function () {
       await server?.stop();
       server = undefined;
     });
-    body(() => {
+    body.call(this, () => {
       if (!server) throw new Error('redis-server is not running');
       return server;
     });
