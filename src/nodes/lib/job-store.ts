@@ -9,6 +9,7 @@ import { ContextTrackerStore } from '../../store/context-tracker-store';
 import { jobKeys } from '../../store/job-keys';
 import { RedisConnection } from '../../store/redis/connection';
 import { LeaseKeeper } from '../../store/redis/lease-keeper';
+import { loadRedis } from '../../store/redis/load-redis';
 import { RedisSpendingStore } from '../../store/redis/spending-store';
 import { RedisTrackerStore } from '../../store/redis/tracker-store';
 import { FileTrackerStore, type FollowedJob, type JobTracker, type TrackerStore } from '../../tracker';
@@ -115,7 +116,8 @@ function contextStores({ node, settings, runtime, connectionId }: JobStoreSetup)
 }
 
 function redisStores({ settings, redisUrl, runtime, connectionId, events }: JobStoreSetup): JobStores {
-  const connection = new RedisConnection({ url: redisUrl ?? '', onError: (error) => events.warn(error.message) });
+  // Loaded when the connection starts, so a missing `redis` package is a deploy error naming the setting.
+  const connection = new RedisConnection({ url: redisUrl ?? '', module: loadRedis(), onError: (error) => events.warn(error.message) });
   const owner = String(settings.owner ?? '').trim() || hostname();
   const leaseMs = runtime.oceanC2dJobLeaseMs === undefined ? DEFAULT_LEASE_MS : Number(runtime.oceanC2dJobLeaseMs);
   if (!Number.isSafeInteger(leaseMs) || leaseMs < 100) throw invalidConfig('oceanC2dJobLeaseMs (settings.js)', 'a whole number of ms of 100 or more', runtime.oceanC2dJobLeaseMs);
