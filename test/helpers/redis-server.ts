@@ -23,9 +23,9 @@ export interface RedisServer {
 }
 
 /** A throw-away redis-server on 127.0.0.1 (a free port, nothing saved to disk), up once it answers PING. */
-export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
+export async function startRedisServer(options: { password?: string; port?: number } = {}): Promise<RedisServer> {
   if (!REDIS_SERVER) throw new Error('redis-server not found');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'ocean-c2d-redis-'));
   const child: ChildProcess = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...(options.password ? ['--requirepass', options.password] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

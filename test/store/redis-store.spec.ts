@@ -4,7 +4,7 @@ import { checkRedisUrl, RedisConnection } from '../../src/store/redis/connection
 import { LeaseKeeper, type LeasedTracker } from '../../src/store/redis/lease-keeper';
 import { RedisTrackerStore } from '../../src/store/redis/tracker-store';
 import type { FollowedJob } from '../../src/tracker';
-import { describeWithRedis } from '../helpers/redis-server';
+import { describeWithRedis, startRedisServer } from '../helpers/redis-server';
 import { followedJob } from './fixtures';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -109,6 +109,35 @@ describeWithRedis('the Redis job store', function (redis) {
     const adopted = [...trackers[1]!.list(), ...trackers[2]!.list()].map((job) => job.jobId).sort();
     assert.deepEqual(adopted, jobs.map((job) => job.jobId).sort(), 'each job adopted by exactly one instance');
     console.log(`      adoption after the owner stopped: ${tookMs} ms with a 300 ms lease (b took ${trackers[1]!.size}, c took ${trackers[2]!.size})`);
+  });
+
+  it('Redis going away: commands fail at once, with one warning per outage; once it is back they work again', async function () {
+    const warnings: string[] = [];
+    const connection = new RedisConnection({ url: redis().url, onError: (error) => warnings.push(error.message) });
+    connections.push(connection);
+    const a = new RedisTrackerStore({ redis: connection, keys: jobKeys('cfg'), owner: 'a', leaseMs: 5_000 });
+    const job = followedJob(1);
+    await a.put(job);
+    await redis().stop();
+    for (let i = 0; i < 5; i++) {
+      const began = Date.now();
+      await assert.rejects(a.renew([job.jobId]));
+      assert.ok(Date.now() - began < 1_000, 'no command waits for the outage to end');
+      await sleep(100);
+    }
+    assert.equal(warnings.length, 1, `one warning for the outage: ${warnings.join(' | ')}`);
+    const back = await startRedisServer({ port: redis().port });
+    try {
+      let renewed = false;
+      for (let i = 0; i < 50 && !renewed; i++) {
+        renewed = await a.put(job).then(() => true, () => false);
+        if (!renewed) await sleep(100);
+      }
+      assert.ok(renewed, 'the client reconnected by itself');
+      assert.deepEqual(await a.renew([job.jobId]), []);
+    } finally {
+      await back.stop();
+    }
   });
 
   it('an unreachable Redis is a clear error, not a hang', async function () {

@@ -30,6 +30,8 @@ export class LeaseKeeper {
   private round?: Promise<void>;
   private rounds = 0;
   private isClosed = false;
+  /** The last round failed: a Redis outage is reported once, not at every round. */
+  private failing = false;
 
   constructor(private readonly options: LeaseKeeperOptions) {}
 
@@ -57,19 +59,25 @@ export class LeaseKeeper {
   }
 
   private async tick(): Promise<void> {
-    const { store, tracker } = this.options;
     try {
-      const lost = await store.renew(tracker.list().map((job) => job.jobId));
-      if (this.isClosed || tracker.closed) return;
-      const dropped = lost.filter((jobId) => tracker.unfollow(jobId));
-      if (dropped.length > 0) this.options.onLost?.(dropped);
-      if (this.rounds++ % 2 !== 0) return;
-      const adopted = (await store.adopt()).filter((job) => !tracker.has(job.jobId));
-      if (this.isClosed || tracker.closed || adopted.length === 0) return;
-      for (const job of adopted) tracker.follow(job);
-      this.options.onAdopt?.(adopted);
+      await this.renewAndAdopt();
+      this.failing = false;
     } catch (error) {
-      this.options.onError(error instanceof Error ? error : new Error(String(error)));
+      if (!this.failing) this.options.onError(error instanceof Error ? error : new Error(String(error)));
+      this.failing = true;
     }
+  }
+
+  private async renewAndAdopt(): Promise<void> {
+    const { store, tracker } = this.options;
+    const lost = await store.renew(tracker.list().map((job) => job.jobId));
+    if (this.isClosed || tracker.closed) return;
+    const dropped = lost.filter((jobId) => tracker.unfollow(jobId));
+    if (dropped.length > 0) this.options.onLost?.(dropped);
+    if (this.rounds++ % 2 !== 0) return;
+    const adopted = (await store.adopt()).filter((job) => !tracker.has(job.jobId));
+    if (this.isClosed || tracker.closed || adopted.length === 0) return;
+    for (const job of adopted) tracker.follow(job);
+    this.options.onAdopt?.(adopted);
   }
 }
