@@ -124,16 +124,22 @@ function redisStores({ settings, redisUrl, runtime, connectionId, events }: JobS
   const keys = jobKeys(connectionId);
   const tracker = new RedisTrackerStore({ redis: connection, keys, owner, leaseMs });
   let keeper: LeaseKeeper | undefined;
+  let stopped = false;
   return {
     kind: 'redis',
     tracker,
     spending: new RedisSpendingStore({ redis: connection, keys }),
     start: (jobTracker) => {
+      // The connection may close before its tracker has resumed.
+      if (stopped || jobTracker.closed) return;
       keeper ??= new LeaseKeeper({ store: tracker, tracker: jobTracker, onError: (error) => events.warn(error.message), onAdopt: events.adopted, onLost: events.lost });
       keeper.start();
     },
     sharedJobIds: () => tracker.jobIds(),
-    stop: async () => keeper?.close(),
+    stop: async () => {
+      stopped = true;
+      await keeper?.close();
+    },
     close: async (removed, followed) => {
       try {
         // Only this instance's own jobs: the others may still follow theirs.
