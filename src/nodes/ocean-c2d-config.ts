@@ -4,7 +4,7 @@ import type { NodeAPI, NodeDef } from 'node-red';
 import { OceanClient, OceanError, isOceanError, parseBudgets, type ComputeJob, type EscrowLimits } from '../ocean';
 import { isAddress } from '../ocean/address';
 import { invalidConfig } from '../ocean/errors';
-import { JobTracker, type FollowedJob } from '../tracker';
+import { JobTracker, TrackerStoreError, type FollowedJob } from '../tracker';
 import { CONFIG_NODE_TYPE, type OceanConfigCredentials, type OceanConfigNode } from './lib/config-node';
 import { FollowerRegistry, followerOf } from './lib/follower-registry';
 import { createJobStores, type JobStores, type JobStoreSettings } from './lib/job-store';
@@ -30,6 +30,9 @@ interface OceanConfigDef extends NodeDef, JobStoreSettings {
 
 const DEFAULT_POLL_SECONDS = 5;
 const MIN_POLL_SECONDS = 2;
+
+/** The shortest time between two warnings that the job store failed. */
+const STORE_WARNING_MS = 60_000;
 
 /** Lost jobs named one by one in the log; the rest are counted in one more warning. */
 const LOST_JOBS_NAMED = 10;
@@ -120,6 +123,13 @@ export = function register(RED: NodeAPI): void {
         tracker = new JobTracker({ client: this.getClient(), intervalMs: seconds * 1000, store, groupOf: followerOf });
         tracker.on('done', (job, followed) => unreceived(job.jobId, followed, `${job.status ?? '?'} ${job.statusText.trim()}`));
         tracker.on('timeout', (followed) => unreceived(followed.jobId, followed, 'its follow timeout'));
+        // A job store that cannot be written loses the jobs of a restart: say so, once a minute at most.
+        let lastStoreWarning = -Infinity;
+        tracker.on('error', (error) => {
+          if (!(error instanceof TrackerStoreError) || Date.now() - lastStoreWarning < STORE_WARNING_MS) return;
+          lastStoreWarning = Date.now();
+          this.warn(RED._('ocean-c2d-config.errors.store', { message: error.message }));
+        });
       }
       return tracker;
     };

@@ -155,6 +155,26 @@ describe('ocean-c2d-config', function () {
       });
     }
 
+    it('a job store that cannot be written is told in a warning, once, not silently', async function () {
+      // The user directory is a path under a file: the store's folder cannot be made.
+      helper.settings({ userDir: '/dev/null/ocean-c2d-test' } as Parameters<typeof helper.settings>[0]);
+      try {
+        await helper.load([configNode, envsNode], flow(sandbox.url), { cfg: { privateKey: account.privateKey } });
+        const tracker = (helper.getNode('cfg') as unknown as OceanConfigNode).getTracker();
+        tracker.follow({ jobId: 'job-1', startedAt: Date.now() });
+        tracker.follow({ jobId: 'job-2', startedAt: Date.now() });
+        const warnings = (): unknown[] => helper.log().args.filter((args: unknown[]) => (args[0] as { msg?: unknown }).msg === 'ocean-c2d-config.errors.store');
+        const end = Date.now() + 5_000;
+        while (warnings().length === 0 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.equal(warnings().length, 1);
+        tracker.unfollow('job-1');
+        tracker.unfollow('job-2');
+      } finally {
+        helper.settings({ userDir: undefined } as Parameters<typeof helper.settings>[0]);
+      }
+    });
+
     it('keeps the Redis URL a credential: never in the exported flow', async function () {
       const exported = JSON.stringify((helper as unknown as { _redNodes: { getFlows(): unknown } })._redNodes.getFlows());
       assert.ok(!exported.includes('hunter2'));
