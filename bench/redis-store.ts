@@ -16,7 +16,7 @@ import { startRedisServer } from '../test/helpers/redis-server';
 import { atMost, exactly, reported, type Figure } from './lib/figures';
 import { progress, runScenario } from './lib/scenario';
 
-const JOBS = 5_000;
+const JOBS = Number(process.env.BENCH_JOBS) || 5_000;
 const TOKEN = '0x' + '12'.repeat(20);
 
 async function run(): Promise<Figure[]> {
