@@ -120,7 +120,7 @@ export = function register(RED: NodeAPI): void {
     this.getTracker = (): JobTracker => {
       if (!tracker) {
         // Jobs are grouped by the node that follows them, so a node counts its own at once.
-        tracker = new JobTracker({ client: this.getClient(), intervalMs: seconds * 1000, store, groupOf: followerOf });
+        tracker = new JobTracker({ client: this.getClient(), intervalMs: seconds * 1000, store, groupOf: followerOf, beforePoll: stores?.beforePoll });
         tracker.on('done', (job, followed) => unreceived(job.jobId, followed, `${job.status ?? '?'} ${job.statusText.trim()}`));
         tracker.on('timeout', (followed) => unreceived(followed.jobId, followed, 'its follow timeout'));
         // A job store that cannot be written loses the jobs of a restart: say so, once a minute at most.

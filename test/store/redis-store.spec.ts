@@ -3,7 +3,8 @@ import { jobKeys } from '../../src/store/job-keys';
 import { checkRedisUrl, RedisConnection } from '../../src/store/redis/connection';
 import { LeaseKeeper, type LeasedTracker } from '../../src/store/redis/lease-keeper';
 import { RedisTrackerStore } from '../../src/store/redis/tracker-store';
-import type { FollowedJob } from '../../src/tracker';
+import { JobTracker, type FollowedJob } from '../../src/tracker';
+import { FakeClient, job as status } from '../tracker/fake-client';
 import { describeWithRedis, startRedisServer } from '../helpers/redis-server';
 import { followedJob } from './fixtures';
 
@@ -110,6 +111,45 @@ describeWithRedis('the Redis job store', function (redis) {
     assert.deepEqual(adopted, jobs.map((job) => job.jobId).sort(), 'each job adopted by exactly one instance');
     console.log(`      adoption after the owner stopped: ${tookMs} ms with a 300 ms lease (b took ${trackers[1]!.size}, c took ${trackers[2]!.size})`);
   });
+
+  for (const renewBeforePoll of [true, false]) {
+    it(renewBeforePoll
+      ? 'an instance that was paused past its lease renews before it polls: the job another instance adopted is not reported by both'
+      : '(control) without the renewal before the poll, the paused instance reports the adopted job too', async function () {
+      const fake = new FakeClient();
+      fake.set(status('job-1', 40));
+      const storeA = store('a', 300);
+      const tracker: JobTracker = new JobTracker({ client: fake, intervalMs: 20, store: storeA, ...(renewBeforePoll ? { beforePoll: () => keeper.renewNow() } : {}) });
+      const lost: string[][] = [];
+      // Never started: its timer is what the pause holds up.
+      const keeper: LeaseKeeper = new LeaseKeeper({ store: storeA, tracker, onError: (error) => assert.fail(error), onLost: (ids) => lost.push(ids) });
+      const ends: string[] = [];
+      tracker.on('done', (job) => ends.push(job.jobId));
+      try {
+        tracker.follow({ jobId: 'job-1', startedAt: Date.now() });
+        tracker.hold();
+        await sleep(50);
+        assert.deepEqual((await store('b').load()).length, 0, 'a holds it');
+        // a is paused past its lease: b adopts the job, which then ends.
+        await sleep(400);
+        const adopted = await store('b').adopt();
+        assert.deepEqual(adopted.map((job) => job.jobId), ['job-1']);
+        fake.set(status('job-1', 70));
+        tracker.release();
+        await sleep(200);
+        if (renewBeforePoll) {
+          assert.deepEqual(ends, [], 'a does not report it');
+          assert.deepEqual(lost, [['job-1']], 'a learns b owns it');
+          assert.equal(tracker.has('job-1'), false);
+        } else {
+          assert.deepEqual(ends, ['job-1'], 'a reports it, and b will too');
+        }
+      } finally {
+        await keeper.close();
+        await tracker.close();
+      }
+    });
+  }
 
   it('Redis going away: commands fail at once, with one warning per outage; once it is back they work again', async function () {
     const warnings: string[] = [];

@@ -55,6 +55,8 @@ export interface JobStores {
   spending: SpendingStore;
   /** Once the tracker has resumed: Redis leases are renewed and orphans adopted from then on. */
   start(tracker: JobTracker): void;
+  /** Before each poll of the tracker (Redis: leases renewed, jobs another instance took over unfollowed). */
+  beforePoll?(): Promise<void>;
   /** Jobs other instances follow (Redis): they are not lost. */
   sharedJobIds?(): Promise<Set<string>>;
   /** Before the tracker closes: stops the lease timers. */
@@ -135,6 +137,7 @@ function redisStores({ settings, redisUrl, runtime, connectionId, events }: JobS
       keeper ??= new LeaseKeeper({ store: tracker, tracker: jobTracker, onError: (error) => events.warn(error.message), onAdopt: events.adopted, onLost: events.lost });
       keeper.start();
     },
+    beforePoll: async () => keeper?.renewNow(),
     sharedJobIds: () => tracker.jobIds(),
     stop: async () => {
       stopped = true;

@@ -68,12 +68,28 @@ export class LeaseKeeper {
     }
   }
 
-  private async renewAndAdopt(): Promise<void> {
+  /**
+   * Renews the leases now and unfollows the jobs another instance took over: the tracker calls it
+   * before each poll, so an instance whose timers were held up (a long pause) does not report a
+   * job it no longer owns. Rejects when Redis cannot be asked.
+   */
+  async renewNow(): Promise<void> {
+    if (this.isClosed || this.options.tracker.closed) return;
+    await this.renew();
+  }
+
+  private async renew(): Promise<void> {
     const { store, tracker } = this.options;
     const lost = await store.renew(tracker.list().map((job) => job.jobId));
     if (this.isClosed || tracker.closed) return;
     const dropped = lost.filter((jobId) => tracker.unfollow(jobId));
     if (dropped.length > 0) this.options.onLost?.(dropped);
+  }
+
+  private async renewAndAdopt(): Promise<void> {
+    const { store, tracker } = this.options;
+    await this.renew();
+    if (this.isClosed || tracker.closed) return;
     if (this.rounds++ % 2 !== 0) return;
     const adopted = (await store.adopt()).filter((job) => !tracker.has(job.jobId));
     if (this.isClosed || tracker.closed || adopted.length === 0) return;
