@@ -9,4 +9,5 @@ export const SCENARIOS = [
   'follow-writes', // 5,000 follows one by one: what the job store writes, and what a job takes at rest
   'poll-cost', // what a poll costs with 5,000 old jobs listed: list, by id, and the switch between them
   'lost-jobs', // followed jobs after a wiped user directory
+  'redis-store', // the Redis job store with 5,000 jobs: leases, orphan scans, adoption by two survivors, the budget lock
 ];

@@ -17,6 +17,13 @@ const runtime = { ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalD
 for (const name of ['@flowfuse/node-red-dashboard', 'node-red']) {
   if (Object.hasOwn(runtime, name)) problems.push(`${name} must not be a runtime dependency`);
 }
+// Optional dependencies count: npm installs them with the package unless told not to.
+const MAX_RUNTIME_DEPENDENCIES = 6;
+if (Object.keys(runtime).length > MAX_RUNTIME_DEPENDENCIES) problems.push(`${Object.keys(runtime).length} runtime dependencies (${Object.keys(runtime).join(', ')}); at most ${MAX_RUNTIME_DEPENDENCIES}`);
+// An optional dependency must be loaded on use only, so that an install without it still loads the nodes.
+for (const name of Object.keys(pkg.optionalDependencies ?? {})) {
+  if (Object.hasOwn(pkg.dependencies ?? {}, name)) problems.push(`${name} is both a dependency and an optional one`);
+}
 for (const f of files) {
   if (/^(test|sandbox|src|scripts|bench|\.ci)\//.test(f) || f.endsWith('.map')) problems.push(`should not ship ${f}`);
 }

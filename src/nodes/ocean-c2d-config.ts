@@ -1,16 +1,16 @@
-import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeAPI, NodeDef } from 'node-red';
-import { FileSpendingStore, OceanClient, OceanError, isOceanError, parseBudgets, type ComputeJob, type EscrowLimits } from '../ocean';
+import { OceanClient, OceanError, isOceanError, parseBudgets, type ComputeJob, type EscrowLimits } from '../ocean';
 import { isAddress } from '../ocean/address';
 import { invalidConfig } from '../ocean/errors';
-import { FileTrackerStore, JobTracker, type FollowedJob } from '../tracker';
+import { JobTracker, TrackerStoreError, type FollowedJob } from '../tracker';
 import { CONFIG_NODE_TYPE, type OceanConfigCredentials, type OceanConfigNode } from './lib/config-node';
 import { FollowerRegistry, followerOf } from './lib/follower-registry';
+import { createJobStores, type JobStores, type JobStoreSettings } from './lib/job-store';
 import { findLostJobs, registerConnection } from './lib/lost-jobs';
 
-interface OceanConfigDef extends NodeDef {
+interface OceanConfigDef extends NodeDef, JobStoreSettings {
   providerUrl: string;
   aquariusUrl: string;
   chainId: string | number;
@@ -30,6 +30,9 @@ interface OceanConfigDef extends NodeDef {
 
 const DEFAULT_POLL_SECONDS = 5;
 const MIN_POLL_SECONDS = 2;
+
+/** The shortest time between two warnings that the job store failed. */
+const STORE_WARNING_MS = 60_000;
 
 /** Lost jobs named one by one in the log; the rest are counted in one more warning. */
 const LOST_JOBS_NAMED = 10;
@@ -62,11 +65,21 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     let client: OceanClient | undefined;
     let configError: OceanError | undefined;
-    const storeFolder = join(String(RED.settings.userDir ?? tmpdir()), 'ocean-c2d');
-    const storeName = this.id.replace(/[^\w-]/g, '_');
-    // What paid jobs committed, kept beside the followed jobs: a restart or redeploy does not reset the budgets.
-    const spendingPath = join(storeFolder, `spending-${storeName}.json`);
+    let stores: JobStores | undefined;
     try {
+      stores = createJobStores({
+        node: this,
+        settings: def,
+        redisUrl: this.credentials?.redisUrl,
+        runtime: RED.settings as { contextStorage?: unknown; oceanC2dJobLeaseMs?: unknown },
+        folder: join(String(RED.settings.userDir ?? tmpdir()), 'ocean-c2d'),
+        connectionId: this.id,
+        events: {
+          warn: (message) => this.warn(RED._('ocean-c2d-config.errors.store', { message })),
+          adopted: (jobs) => this.log(RED._('ocean-c2d-config.log.adopted', { count: jobs.length })),
+          lost: (jobIds) => this.log(RED._('ocean-c2d-config.log.handedOver', { count: jobIds.length })),
+        },
+      });
       const privateKey = this.credentials?.privateKey;
       const rpcUrl = this.credentials?.rpcEndpoint || def.rpcUrl;
       if (!this.credentials?.rpcEndpoint && def.rpcUrl) this.warn(RED._('ocean-c2d-config.errors.rpcInFlow'));
@@ -77,7 +90,7 @@ export = function register(RED: NodeAPI): void {
         rpcUrl,
         privateKey: privateKey ? privateKey : undefined,
         payment: { escrow: escrowSettings(def) },
-        budget: { rules: parseBudgets(def.budgets), store: new FileSpendingStore(spendingPath) },
+        budget: { rules: parseBudgets(def.budgets), store: stores.spending },
       });
     } catch (error) {
       configError = isOceanError(error) ? error : new OceanError('INVALID_CONFIG', String(error));
@@ -90,13 +103,12 @@ export = function register(RED: NodeAPI): void {
       return client;
     };
 
-    // Followed jobs are saved in the user directory, so a restart picks them up again.
-    const storePath = join(storeFolder, `jobs-${storeName}.json`);
     // settings.js may lower the floor (oceanC2dMinPollInterval), e.g. for a local sandbox without a rate limit.
     const floor = Number((RED.settings as { oceanC2dMinPollInterval?: unknown }).oceanC2dMinPollInterval) || MIN_POLL_SECONDS;
     const seconds = Math.max(floor, Number(def.pollInterval) || DEFAULT_POLL_SECONDS);
     let tracker: JobTracker | undefined;
-    const store = new FileTrackerStore(storePath);
+    // Followed jobs are saved (user directory, context store or Redis), so a restart picks them up again.
+    const store = stores?.tracker;
     const followers = new FollowerRegistry();
     /** Unfinished jobs of the wallet that no store held when the connection started. */
     const lost = new Set<string>();
@@ -108,9 +120,16 @@ export = function register(RED: NodeAPI): void {
     this.getTracker = (): JobTracker => {
       if (!tracker) {
         // Jobs are grouped by the node that follows them, so a node counts its own at once.
-        tracker = new JobTracker({ client: this.getClient(), intervalMs: seconds * 1000, store, groupOf: followerOf });
+        tracker = new JobTracker({ client: this.getClient(), intervalMs: seconds * 1000, store, groupOf: followerOf, beforePoll: stores?.beforePoll });
         tracker.on('done', (job, followed) => unreceived(job.jobId, followed, `${job.status ?? '?'} ${job.statusText.trim()}`));
         tracker.on('timeout', (followed) => unreceived(followed.jobId, followed, 'its follow timeout'));
+        // A job store that cannot be written loses the jobs of a restart: say so, once a minute at most.
+        let lastStoreWarning = -Infinity;
+        tracker.on('error', (error) => {
+          if (!(error instanceof TrackerStoreError) || Date.now() - lastStoreWarning < STORE_WARNING_MS) return;
+          lastStoreWarning = Date.now();
+          this.warn(RED._('ocean-c2d-config.errors.store', { message: error.message }));
+        });
       }
       return tracker;
     };
@@ -141,9 +160,10 @@ export = function register(RED: NodeAPI): void {
       if (configError || !client) return;
       const connection = client;
       const resuming = this.getTracker().resume();
-      unregisterConnection = registerConnection({ client: connection, tracker: this.getTracker(), resumed: resuming });
+      unregisterConnection = registerConnection({ client: connection, tracker: this.getTracker(), resumed: resuming, storedJobIds: stores?.sharedJobIds });
       resuming.then(
         (jobs) => {
+          stores?.start(this.getTracker());
           if (jobs.length > 0) this.log(RED._('ocean-c2d-config.log.resumed', { count: jobs.length }));
           reportOrphans();
         },
@@ -169,9 +189,9 @@ export = function register(RED: NodeAPI): void {
       RED.events.removeListener('flows:started', releasePolls);
       unregisterConnection();
       // Jobs on the network keep running; they are followed again after the restart or redeploy.
-      const closing = tracker?.close() ?? Promise.resolve();
+      const closing = (stores?.stop() ?? Promise.resolve()).then(() => tracker?.close());
       void closing
-        .then(() => (removed ? Promise.all([store.removeFiles(), rm(spendingPath, { force: true })]) : undefined))
+        .then(() => stores?.close(removed, tracker?.list() ?? []))
         .catch((error: unknown) => this.warn(RED._('ocean-c2d-config.errors.close', { message: (error as Error).message })))
         .finally(() => {
           client?.close();
@@ -182,7 +202,8 @@ export = function register(RED: NodeAPI): void {
 
   RED.nodes.registerType<OceanConfigNode, OceanConfigDef, object, OceanConfigCredentials>(CONFIG_NODE_TYPE, OceanC2DConfigNode, {
     // The RPC URL often carries a provider's API key: a credential, so it never leaves in an export.
-    credentials: { privateKey: { type: 'password' }, rpcEndpoint: { type: 'text' } },
+    // The Redis URL may hold a password: a credential too.
+    credentials: { privateKey: { type: 'password' }, rpcEndpoint: { type: 'text' }, redisUrl: { type: 'password' } },
   });
 
   // Lets the edit dialog show which wallet a deployed connection uses, without sending the key.

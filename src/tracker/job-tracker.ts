@@ -290,7 +290,7 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
     this.arm();
     let delay: number;
     try {
-      delay = await this.request(controller.signal);
+      delay = this.settings.beforePoll ? await this.requestAfterHook(controller.signal) : await this.request(controller.signal);
     } catch (error) {
       // request() handles client failures; this is a bug of ours, kept from stopping the tracker.
       this.report(error);
@@ -304,6 +304,17 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
     this.earliestPollAt = this.now() + delay;
     this.nextPollAt = this.earliestPollAt;
     this.settle();
+  }
+
+  /** The `beforePoll` hook (it may unfollow jobs), then the poll's requests for what is still followed. */
+  private async requestAfterHook(signal: AbortSignal): Promise<number> {
+    try {
+      await this.settings.beforePoll?.();
+    } catch (error) {
+      this.report(error);
+    }
+    if (this.isClosed || this.held || this.entries.size === 0) return this.settings.intervalMs;
+    return this.request(signal);
   }
 
   /** One list request (then at most one lookup), or few jobs by id; answers the wait before the next poll. */

@@ -16,6 +16,7 @@ export interface TrackerSettings {
   missingPollsBeforeLookup: number;
   pollByIdUpTo: number;
   groupOf?: (job: FollowedJob) => string | undefined;
+  beforePoll?: () => Promise<void>;
   clock: () => number;
   scheduler: Scheduler;
   store?: TrackerStore;
@@ -25,7 +26,7 @@ export interface TrackerSettings {
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function trackerSettings(options: JobTrackerOptions): TrackerSettings {
-  const { client, store, clock = Date.now, scheduler = realScheduler, groupOf } = options;
+  const { client, store, clock = Date.now, scheduler = realScheduler, groupOf, beforePoll } = options;
   if (!client || typeof client.listJobs !== 'function' || typeof client.getJob !== 'function') {
     throw invalidConfig('client', 'an object with listJobs and getJob', client);
   }
@@ -41,11 +42,12 @@ export function trackerSettings(options: JobTrackerOptions): TrackerSettings {
   if (!Number.isInteger(pollByIdUpTo) || pollByIdUpTo < 0) throw invalidConfig('pollByIdUpTo', 'a whole number of 0 or more', pollByIdUpTo);
   if (typeof clock !== 'function') throw invalidConfig('clock', 'a function answering ms', clock);
   if (groupOf !== undefined && typeof groupOf !== 'function') throw invalidConfig('groupOf', 'a function answering a group name', groupOf);
+  if (beforePoll !== undefined && typeof beforePoll !== 'function') throw invalidConfig('beforePoll', 'a function answering a promise', beforePoll);
   if (store && (typeof store.load !== 'function' || typeof store.put !== 'function' || typeof store.remove !== 'function')) {
     throw invalidConfig('store', 'an object with load, put and remove', undefined, { hideValue: true });
   }
   // A cap below the interval would make failures poll faster than successes.
-  return { client, store, clock, scheduler, intervalMs, maxBackoffMs: Math.max(maxBackoffMs, intervalMs), missingPollsBeforeLookup, pollByIdUpTo, groupOf };
+  return { client, store, clock, scheduler, intervalMs, maxBackoffMs: Math.max(maxBackoffMs, intervalMs), missingPollsBeforeLookup, pollByIdUpTo, groupOf, beforePoll };
 }
 
 function isDelay(value: unknown): value is number {

@@ -58,6 +58,12 @@ export interface JobTrackerOptions {
   pollByIdUpTo?: number;
   /** Puts each job in a group (e.g. the node that follows it) so that `countIn(group)` answers at once. */
   groupOf?: (job: FollowedJob) => string | undefined;
+  /**
+   * Awaited at the start of each poll, before any status request. A store shared by several
+   * instances renews its leases here and unfollows the jobs another instance took over, so a job
+   * this instance no longer owns is not reported by it. A rejection is reported; the poll goes on.
+   */
+  beforePoll?: () => Promise<void>;
 }
 
 /** The tracker's events and their arguments. */

@@ -73,6 +73,21 @@ describe('the editor in a real browser (packed package, Node-RED 4.1, headless C
     assert.match(title, /Ocean C2D connection/, 'the dialog names the connection, not its type');
     await editor.screenshot('dialog-new-connection', 'tray');
     await editor.page.fill('#node-config-input-providerUrl', '${OCEAN_PROVIDER_URL}');
+    // Each job store shows only its own fields; the Redis URL is a password field.
+    const shown = async (): Promise<string[]> => {
+      const fields = ['contextStore', 'redisUrl', 'owner'];
+      const visible = await Promise.all(fields.map((field) => editor.page.locator(`#node-config-input-${field}`).isVisible()));
+      return fields.filter((_field, i) => visible[i]);
+    };
+    assert.equal(await editor.page.locator('#node-config-input-jobStore').inputValue(), 'file');
+    assert.deepEqual(await shown(), []);
+    await editor.page.selectOption('#node-config-input-jobStore', 'context');
+    assert.deepEqual(await shown(), ['contextStore']);
+    await editor.page.selectOption('#node-config-input-jobStore', 'redis');
+    assert.deepEqual(await shown(), ['redisUrl', 'owner']);
+    assert.equal(await editor.page.locator('#node-config-input-redisUrl').getAttribute('type'), 'password');
+    await editor.screenshot('dialog-connection-redis', 'tray');
+    await editor.page.selectOption('#node-config-input-jobStore', 'file');
     await editor.page.click('#node-config-dialog-ok');
     await editor.page.waitForSelector('#node-config-dialog-ok', { state: 'detached' });
     const option = await editor.page.locator('#node-input-server option:checked').innerText();

@@ -22,6 +22,8 @@ export interface NodeRedProcess {
   /** Resolves when what Node-RED printed matches `pattern` (fails after `ms`). */
   untilOutput(pattern: RegExp, ms: number): Promise<void>;
   stop(): Promise<void>;
+  /** Kills it at once (SIGKILL): no close handlers run, as when a container dies. */
+  kill(): Promise<void>;
 }
 
 export interface NodeRedStart {
@@ -76,11 +78,17 @@ export async function startNodeRedProcess(options: NodeRedStart): Promise<NodeRe
       clearTimeout(killer);
     }
   };
+  const kill = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
   const deadline = Date.now() + (options.startupMs ?? 30_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Node-RED exited with code ${child.exitCode}:\n${output}`);
     const answer = await fetch(`${url}/settings`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
-    if (answer) return { url, port, output: () => output, untilOutput, stop };
+    if (answer) return { url, port, output: () => output, untilOutput, stop, kill };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stop();

@@ -129,5 +129,58 @@ describe('ocean-c2d-config', function () {
       });
     }
   });
-});
 
+  describe('the job store settings', function () {
+    afterEach(function () {
+      helper.settings({ contextStorage: undefined, oceanC2dJobLeaseMs: undefined } as Parameters<typeof helper.settings>[0]);
+    });
+
+    for (const [what, config, credentials, settings, expected] of [
+      ['an unknown jobStore', { jobStore: 'sqlite' }, {}, {}, /^jobStore: expected "file", "context" or "redis", got "sqlite"$/],
+      ['the context store without contextStorage in settings.js', { jobStore: 'context' }, {}, {}, /^contextStore: expected a context store set up in settings\.js contextStorage/],
+      ['a contextStore settings.js does not have', { jobStore: 'context', contextStore: 'disk' }, {}, { contextStorage: { default: { module: 'memory' } } }, /^contextStore: expected one of the stores in settings\.js contextStorage \(default\), got "disk"$/],
+      ['the Redis store without a URL', { jobStore: 'redis' }, {}, {}, /^redisUrl: expected a redis:\/\/ or rediss:\/\/ URL/],
+      ['a Redis URL of another scheme, never echoed', { jobStore: 'redis' }, { redisUrl: 'http://:hunter2@cache:6379' }, {}, /^redisUrl: expected a redis:\/\/ or rediss:\/\/ URL, such as redis:\/\/:password@redis\.example\.com:6379\/0$/],
+      ['a lease that is not a number of ms', { jobStore: 'redis' }, { redisUrl: 'redis://127.0.0.1:9' }, { oceanC2dJobLeaseMs: 'soon' }, /^oceanC2dJobLeaseMs \(settings\.js\): expected a whole number of ms of 100 or more, got "soon"$/],
+    ] as const) {
+      it(`refuses ${what}, naming the field`, async function () {
+        helper.settings(settings as Parameters<typeof helper.settings>[0]);
+        await helper.load([configNode, envsNode], flow(sandbox.url, config), { cfg: credentials });
+        const caught = nextMessage('caught');
+        helper.getNode('list').receive({});
+        const { error } = await caught;
+        assert.equal(error!.code, 'INVALID_CONFIG');
+        assert.match(error!.message, expected);
+        assert.ok(!JSON.stringify(helper.log().args).includes('hunter2'), 'the URL\'s password is not logged');
+      });
+    }
+
+    it('a job store that cannot be written is told in a warning, once, not silently', async function () {
+      // The user directory is a path under a file: the store's folder cannot be made.
+      helper.settings({ userDir: '/dev/null/ocean-c2d-test' } as Parameters<typeof helper.settings>[0]);
+      try {
+        await helper.load([configNode, envsNode], flow(sandbox.url), { cfg: { privateKey: account.privateKey } });
+        const tracker = (helper.getNode('cfg') as unknown as OceanConfigNode).getTracker();
+        tracker.follow({ jobId: 'job-1', startedAt: Date.now() });
+        tracker.follow({ jobId: 'job-2', startedAt: Date.now() });
+        const warnings = (): unknown[] => helper.log().args.filter((args: unknown[]) => (args[0] as { msg?: unknown }).msg === 'ocean-c2d-config.errors.store');
+        const end = Date.now() + 5_000;
+        while (warnings().length === 0 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.equal(warnings().length, 1);
+        tracker.unfollow('job-1');
+        tracker.unfollow('job-2');
+      } finally {
+        helper.settings({ userDir: undefined } as Parameters<typeof helper.settings>[0]);
+      }
+    });
+
+    it('keeps the Redis URL a credential: never in the exported flow', async function () {
+      const exported = JSON.stringify((helper as unknown as { _redNodes: { getFlows(): unknown } })._redNodes.getFlows());
+      assert.ok(!exported.includes('hunter2'));
+      await helper.load([configNode, envsNode], flow(sandbox.url, { jobStore: 'redis' }), { cfg: { redisUrl: 'redis://:hunter2@127.0.0.1:9' } });
+      const flows = JSON.stringify((helper as unknown as { _redNodes: { getFlows(): unknown } })._redNodes.getFlows());
+      assert.ok(flows.includes('"jobStore":"redis"') && !flows.includes('hunter2'), 'the store is in the flow, the URL is not');
+    });
+  });
+});

@@ -10,7 +10,7 @@ function librariesLoadedBy(script: string): string[] {
   const probe = `
     ${script}
     const names = new Set(Object.keys(require.cache).filter((k) => k.includes('node_modules')).map((k) => k.split('node_modules/').pop().split('/')[0]));
-    process.stdout.write(JSON.stringify(['ethers', 'axios', 'axios-retry', 'tar-stream'].filter((n) => names.has(n))));
+    process.stdout.write(JSON.stringify(['ethers', 'axios', 'axios-retry', 'tar-stream', 'redis'].filter((n) => names.has(n))));
   `;
   return JSON.parse(execFileSync(process.execPath, ['-e', probe], { cwd: ROOT, encoding: 'utf8' })) as string[];
 }
@@ -26,6 +26,22 @@ describe('what the package loads, and when', function () {
     const client = `const { OceanClient } = require('./dist/ocean'); const c = new OceanClient({ providerUrl: 'http://127.0.0.1:9', chainId: 8996, privateKey: '0x' + '11'.repeat(32) });`;
     assert.deepEqual(librariesLoadedBy(client), ['axios', 'axios-retry']);
     assert.deepEqual(librariesLoadedBy(`${client} c.address;`), ['ethers', 'axios', 'axios-retry']);
+  });
+
+  it('redis, an optional dependency, is loaded by the Redis job store\'s first command only', function () {
+    const store = `const { RedisConnection } = require('./dist/store/redis/connection'); const r = new RedisConnection({ url: 'redis://127.0.0.1:9', connectWaitMs: 100 });`;
+    assert.deepEqual(librariesLoadedBy(store), []);
+    assert.deepEqual(librariesLoadedBy(`${store} r.command(['PING']).catch(() => undefined); r.close();`), ['redis']);
+  });
+
+  it('without redis installed, choosing the Redis job store is a clear error naming the setting', function () {
+    const hide = `const Module = require('module'); const resolve = Module._resolveFilename; Module._resolveFilename = function (request, ...rest) { if (request === 'redis') { const e = new Error("Cannot find module 'redis'"); e.code = 'MODULE_NOT_FOUND'; throw e; } return resolve.call(this, request, ...rest); };`;
+    const out = execFileSync(
+      process.execPath,
+      ['-e', `${hide} const { RedisConnection } = require('./dist/store/redis/connection'); new RedisConnection({ url: 'redis://:pw@127.0.0.1:9' }).command(['PING']).catch((e) => process.stdout.write(e.code + ': ' + e.message));`],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    assert.match(out, /^INVALID_CONFIG: jobStore: the Redis job store needs the npm package "redis", which is not installed; run "npm install redis" in the Node-RED user directory/);
   });
 
   it('a key of the wrong shape is still refused at once, without ethers', function () {

@@ -7,6 +7,8 @@ export const CONFIG_NODE_TYPE = 'ocean-c2d-config';
 export interface OceanConfigCredentials {
   privateKey?: string;
   rpcEndpoint?: string;
+  /** The Redis job store's URL (it may hold a password). */
+  redisUrl?: string;
 }
 
 /** What the shared config node offers the nodes that use it. */

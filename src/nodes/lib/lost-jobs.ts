@@ -6,6 +6,8 @@ interface Connection {
   tracker: JobTracker;
   /** Settles once the tracker has read its store. */
   resumed: Promise<unknown>;
+  /** Jobs a shared store holds for other instances (Redis): theirs are not lost either. */
+  storedJobIds?: () => Promise<Set<string>>;
 }
 
 /** Every connection of this Node-RED: a job any of them follows or started is not lost. */
@@ -26,6 +28,7 @@ export async function findLostJobs(client: OceanClient): Promise<ComputeJob[]> {
   const listed = await client.listJobs();
   const all = [...connections];
   await Promise.allSettled([...all.map((c) => c.resumed), ...all.map((c) => c.client.startsSettled())]);
-  const known = (jobId: string): boolean => all.some((c) => c.tracker.has(jobId) || c.client.startedHere(jobId));
+  const stored = await Promise.all(all.map((c) => c.storedJobIds?.() ?? new Set<string>()));
+  const known = (jobId: string): boolean => all.some((c) => c.tracker.has(jobId) || c.client.startedHere(jobId)) || stored.some((ids) => ids.has(jobId));
   return listed.filter((job) => !job.done && !known(job.jobId));
 }

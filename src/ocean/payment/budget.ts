@@ -39,6 +39,12 @@ export interface SpentEntry {
 export interface SpendingStore {
   load(): Promise<SpentEntry[]>;
   save(entries: SpentEntry[]): Promise<void>;
+  /**
+   * For a store several processes share (Redis): runs `task` while no other process runs one on
+   * the same store. The budget then reads the entries afresh in each task instead of keeping them,
+   * so a check and its reservation see what every process reserved.
+   */
+  lock?<T>(task: () => Promise<T>): Promise<T>;
 }
 
 /** How much room one rule leaves for one token now. */
@@ -66,7 +72,8 @@ export interface BudgetVerdict {
  * Limits what paid jobs of one connection may commit: per job and per rolling window, per token.
  * Every check and reservation runs in one queue, and a reservation is recorded (and saved)
  * before the first transaction: two starts at the same moment cannot both pass a budget that
- * holds one.
+ * holds one. With a store that locks (shared by several processes), each also runs under the
+ * store's lock, on entries read afresh.
  */
 export class Budget {
   private entries?: SpentEntry[];
@@ -85,7 +92,7 @@ export class Budget {
 
   /** Whether the costs would pass now; nothing is recorded (a quote). */
   check(costs: TokenCost[]): Promise<BudgetVerdict> {
-    return this.queue.run(async () => {
+    return this.run(async () => {
       const refusal = await this.refusal(costs, await this.load());
       return refusal ? { allowed: false, refusal } : { allowed: true };
     });
@@ -93,7 +100,7 @@ export class Budget {
 
   /** Records the costs as spent if every rule allows them; PAYMENT_LIMIT otherwise. */
   reserve(costs: TokenCost[]): Promise<Reservation> {
-    return this.queue.run(async () => {
+    return this.run(async () => {
       const entries = await this.load();
       const refusal = await this.refusal(costs, entries);
       if (refusal) throw refusal;
@@ -112,7 +119,7 @@ export class Budget {
 
   /** The room every rule leaves for these tokens (and the tokens the rules name). */
   room(tokens: string[] = []): Promise<BudgetRoom[]> {
-    return this.queue.run(async () => {
+    return this.run(async () => {
       const entries = await this.load();
       const named = this.rules.filter((r) => r.token !== '*').map((r) => r.token);
       const all = [...new Set([...named, ...tokens].map((t) => t.toLowerCase()))];
@@ -125,11 +132,30 @@ export class Budget {
   }
 
   private settle(job: string, at: number, actual: TokenCost[]): Promise<void> {
-    return this.queue.run(async () => {
+    return this.run(async () => {
       const entries = (await this.load()).filter((e) => e.job !== job);
       entries.push(...actual.filter((c) => c.amount > 0n).map((c) => ({ at, token: c.token.toLowerCase(), amount: c.amount.toString(), job })));
       this.entries = entries;
       await this.save(entries);
+    });
+  }
+
+  private run<T>(task: () => Promise<T>): Promise<T> {
+    const store = this.store;
+    if (!store?.lock) return this.queue.run(task);
+    const locked = store.lock.bind(store);
+    return this.queue.run(async () => {
+      let entered = false;
+      try {
+        return await locked(() => {
+          entered = true;
+          this.entries = undefined;
+          return task();
+        });
+      } catch (error) {
+        if (entered) throw error;
+        throw new OceanError('PAYMENT_LIMIT', `Nothing was paid: the shared spending record could not be locked (${(error as Error).message}), so the budget cannot be checked`);
+      }
     });
   }
 

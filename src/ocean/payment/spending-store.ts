@@ -14,14 +14,24 @@ export class FileSpendingStore implements SpendingStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    const parsed = JSON.parse(text) as { entries?: unknown };
-    if (!Array.isArray(parsed.entries)) throw new Error(`${this.path} holds no list of entries`);
-    return parsed.entries.filter(isEntry);
+    return spentEntries(JSON.parse(text) as unknown, this.path);
   }
 
   save(entries: SpentEntry[]): Promise<void> {
-    return writeFileAtomic(this.path, `${JSON.stringify({ version: 1, entries })}\n`);
+    return writeFileAtomic(this.path, `${JSON.stringify(spendingDocument(entries))}\n`);
   }
+}
+
+/** How every store keeps the entries: `{ version: 1, entries: [...] }`. */
+export function spendingDocument(entries: SpentEntry[]): { version: 1; entries: SpentEntry[] } {
+  return { version: 1, entries };
+}
+
+/** The valid entries of a spending document; `where` names it when it holds no list. */
+export function spentEntries(document: unknown, where: string): SpentEntry[] {
+  const entries = (document as { entries?: unknown } | null)?.entries;
+  if (!Array.isArray(entries)) throw new Error(`${where} holds no list of entries`);
+  return entries.filter(isEntry);
 }
 
 function isEntry(value: unknown): value is SpentEntry {
