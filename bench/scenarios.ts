@@ -10,4 +10,6 @@ export const SCENARIOS = [
   'follow-writes', // 5,000 follows one by one: what the job store writes, and what a job takes at rest
   'poll-cost', // what a poll costs with 5,000 old jobs listed: list, by id, and the switch between them
   'lost-jobs', // followed jobs after a wiped user directory
+  'load-time', // requiring the node files in a fresh process, and which libraries that loads
+  'clock-skew', // signed starts from two hosts on one wallet, clocks 2 s apart
 ];

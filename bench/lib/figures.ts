@@ -13,6 +13,11 @@ export function atMost(figure: string, measured: number, limit: number, unit: st
   return { figure, target: `≤ ${format(limit, digits)} ${unit}`, measured: `${format(measured, digits)} ${unit}`, pass: measured <= limit };
 }
 
+/** A figure that must stay below a limit. */
+export function under(figure: string, measured: number, limit: number, unit: string, digits = 0): Figure {
+  return { figure, target: `< ${format(limit, digits)} ${unit}`, measured: `${format(measured, digits)} ${unit}`, pass: measured < limit };
+}
+
 /** A figure that must reach a floor. */
 export function atLeast(figure: string, measured: number, floor: number, unit: string, digits = 0): Figure {
   return { figure, target: `≥ ${format(floor, digits)}${unit}`, measured: `${format(measured, digits)}${unit}`, pass: measured >= floor };
