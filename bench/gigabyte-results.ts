@@ -7,7 +7,7 @@
  * sides of a ratio alike; a first round warms up and is not counted. The server and the fetcher
  * run on CPUs of their own (lib/cpu-pinning.ts). Builds the package first.
  *
- *   npx tsx bench/gigabyte-results.ts     GIB_BENCH_MIB=1024 (result size), GIB_BENCH_RUNS=5 (rounds)
+ *   npx tsx bench/gigabyte-results.ts     GIB_BENCH_MIB=1024 (result size), GIB_BENCH_RUNS=7 (rounds)
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -54,7 +54,7 @@ const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' 
 
 export async function run(): Promise<Figure[]> {
   const sizeMiB = Number(process.env.GIB_BENCH_MIB ?? 1024);
-  const runs = Number(process.env.GIB_BENCH_RUNS ?? 5);
+  const runs = Number(process.env.GIB_BENCH_RUNS ?? 7);
   progress('building the package');
   await buildPackage();
   const pinning = pinServerAndFetcher();
