@@ -101,7 +101,10 @@ export async function run(): Promise<Figure[]> {
         const report = await measureFetch(worker.path, task, pinning);
         rounds.get(step.name)!.push({ ...report, resultRequests: resultRequests() - before });
       }
-      const times = FETCHES.map((f) => `${f.name} ${rounds.get(f.name)!.at(-1)!.ms.toFixed(0)} ms`);
+      const times = FETCHES.map((f) => {
+        const last = rounds.get(f.name)!.at(-1)!;
+        return `${f.name} ${last.ms.toFixed(0)} ms (CPU ${last.cpuMs.toFixed(0)}, system ${last.systemMs.toFixed(0)})`;
+      });
       progress(`${round === 0 ? 'warm-up' : `round ${round}/${runs}`}: curl ${curl.at(-1)!.ms.toFixed(0)} ms; ${times.join('; ')} (load ${loadAverage()})`);
       if (round > 0) loads.push(loadAverage());
     }
@@ -133,7 +136,8 @@ function figures(job: BigJob, curl: CurlFetch[], rounds: Map<string, Round[]>, c
   const peak = (name: string): number => median(of(name).map((r) => r.rssPeak));
   const curlMs = median(curl.map((c) => c.ms));
   const speedFigure = (name: string, floor: number): Figure => {
-    const figure = atLeast(`${name}: speed (median ${format(ms(name))} ms, CPU ${cpu(name).toFixed(2)}× curl's)`, speed(name), floor, '× curl', 2);
+    const system = median(of(name).map((r) => r.systemMs));
+    const figure = atLeast(`${name}: speed (median ${format(ms(name))} ms, CPU ${cpu(name).toFixed(2)}× curl's, in the kernel ${format(system)} ms)`, speed(name), floor, '× curl', 2);
     return complete(name) ? figure : { ...figure, measured: `${figure.measured}, INCOMPLETE`, pass: false };
   };
   const folderFigures = (name: string, floor: number): Figure[] => [

@@ -33,6 +33,8 @@ export interface FetchReport {
   ms: number;
   /** CPU time (user and system) the process spent on the fetch. */
   cpuMs: number;
+  /** Of that, in the kernel (socket reads, file writes, page faults). */
+  systemMs: number;
   /** Bytes delivered: written to files, or held in the message. */
   bytes: number;
   /** Highest RSS during the fetch above the RSS just before it. */
@@ -95,6 +97,7 @@ export async function fetchOnce(task: FetchTask): Promise<FetchReport> {
     return {
       ms,
       cpuMs: (used.user + used.system) / 1000,
+      systemMs: used.system / 1000,
       bytes,
       rssGrowth: measured.peak - measured.before,
       rssPeak: measured.peak,
