@@ -260,7 +260,7 @@ function originOf(url: string): string {
 /**
  * The body of a streamed answer, cut off with a TIMEOUT its reader sees when it stalls or takes
  * too long. A pass-through, so the reader still decides when data flows; its buffer holds one
- * socket read (more would only push the bytes out of the CPU's cache before the file takes them).
+ * socket read (more made large downloads slower: see PASS_THROUGH_BYTES).
  */
 function watchStream(source: Readable, request: HttpRequest, idleMs: number, deadlineMs: number): Readable {
   const fail = (why: string): void => {

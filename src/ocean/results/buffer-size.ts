@@ -6,8 +6,9 @@
 export const STREAM_BUFFER_BYTES = 1024 * 1024;
 
 /**
- * How many bytes a stream between the socket and the file may hold: one socket read. Every byte
- * held there is one more the CPU's cache must keep until the file takes it; with 1 MiB a 1 GiB
- * fetch took 1.5 s instead of 1.05 s (bench/gigabyte-results.ts, a core with 1 MiB of L2).
+ * How many bytes a stream between the socket and the file may hold: one socket read. With 1 MiB
+ * there, a 1 GiB fetch to a file took 1.4–1.6 s instead of 1.0–1.1 s (curl: 1.0 s), alternating
+ * runs against one sandbox as bench/gigabyte-results.ts sets it up; likely because the bytes wait
+ * longer, out of the CPU's cache (1 MiB of L2 on that machine), before the file takes them.
  */
 export const PASS_THROUGH_BYTES = 64 * 1024;
