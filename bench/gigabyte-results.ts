@@ -67,7 +67,7 @@ export async function run(): Promise<Figure[]> {
     progress(`preparing a job with a ${sizeMiB} MiB output (load ${loadAverage()}; ${pinning.note})`);
     const job = await prepareBigJob(sandbox.url, privateKey, sizeMiB);
     // The job's output is still in the page cache: written back to disk during the rounds, it
-    // would slow whichever fetch it met (1 s instead of 2.5 s, measured).
+    // would slow whichever fetches it met (the first rounds were the slowest before this).
     await promisify(execFile)('sync');
     const token = await authToken(sandbox.url, privateKey);
     const url = `${sandbox.url}${RESULT_PATH}?consumerAddress=${new Wallet(privateKey).address}&jobId=${encodeURIComponent(job.jobId)}&index=${job.resultIndex}`;
