@@ -13,6 +13,23 @@ export function atMost(figure: string, measured: number, limit: number, unit: st
   return { figure, target: `≤ ${format(limit, digits)} ${unit}`, measured: `${format(measured, digits)} ${unit}`, pass: measured <= limit };
 }
 
+/** A figure that must stay below a limit. */
+export function under(figure: string, measured: number, limit: number, unit: string, digits = 0): Figure {
+  return { figure, target: `< ${format(limit, digits)} ${unit}`, measured: `${format(measured, digits)} ${unit}`, pass: measured < limit };
+}
+
+/** A figure that must reach a floor. */
+export function atLeast(figure: string, measured: number, floor: number, unit: string, digits = 0): Figure {
+  return { figure, target: `≥ ${format(floor, digits)}${unit}`, measured: `${format(measured, digits)}${unit}`, pass: measured >= floor };
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 /** A figure that must equal a value. */
 export function exactly(figure: string, measured: number | string, expected: number | string, unit = ''): Figure {
   const suffix = unit ? ` ${unit}` : '';

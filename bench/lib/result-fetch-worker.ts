@@ -1,7 +1,7 @@
 /**
  * One fetch of a job's output, in a process of its own so its memory peak is the fetch's alone.
  * It runs the compiled package (`dist/`) under plain Node.js, as Node-RED does: the bench
- * transpiles this file to JavaScript first (see `workerScript` in gigabyte-results.ts), because
+ * transpiles this file to JavaScript first (see `workerScript` in fetch-process.ts), because
  * running under tsx costs the fetch about 0.7 s of CPU per GiB that users never pay.
  *
  *   node <transpiled worker> '<json FetchTask>'
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 
 type Ocean = typeof import('../../src/ocean');
 type Delivery = typeof import('../../src/nodes/lib/result-delivery');
+type Limits = typeof import('../../src/nodes/lib/payload-limits');
 
 export interface FetchTask {
   /** The repository, whose `dist/` is loaded. */
@@ -24,16 +25,22 @@ export interface FetchTask {
   format: 'auto' | 'buffer' | 'text' | 'json' | 'file';
   unpack: boolean;
   maxBytes: number;
+  /** A lower string limit than Node's, so that a result smaller than 512 MiB can still test the refusal. */
+  stringBytes?: number;
 }
 
 export interface FetchReport {
   ms: number;
   /** CPU time (user and system) the process spent on the fetch. */
   cpuMs: number;
+  /** Of that, in the kernel (socket reads, file writes, page faults). */
+  systemMs: number;
   /** Bytes delivered: written to files, or held in the message. */
   bytes: number;
   /** Highest RSS during the fetch above the RSS just before it. */
   rssGrowth: number;
+  /** Highest RSS of the whole process during the fetch. */
+  rssPeak: number;
   errorCode?: string;
 }
 
@@ -70,6 +77,8 @@ export async function fetchOnce(task: FetchTask): Promise<FetchReport> {
   const { OceanClient } = require(join(task.root, 'dist', 'ocean')) as Ocean;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { deliverResults } = require(join(task.root, 'dist', 'nodes', 'lib', 'result-delivery')) as Delivery;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { NODE_CEILINGS } = require(join(task.root, 'dist', 'nodes', 'lib', 'payload-limits')) as Limits;
   const client = new OceanClient({ providerUrl: task.providerUrl, chainId: 8996, privateKey: task.privateKey });
   const folder = task.format === 'file' ? mkdtempSync(join(tmpdir(), 'c2d-bench-gib-')) : undefined;
   try {
@@ -79,7 +88,8 @@ export async function fetchOnce(task: FetchTask): Promise<FetchReport> {
     const started = performance.now();
     const cpu = process.cpuUsage();
     const measured = await peakDuring(async () => {
-      const delivered = await deliverResults(client, task.jobId, output, { format: task.format, unpack: task.unpack, maxBytes: task.maxBytes, folder });
+      const ceilings = task.stringBytes === undefined ? undefined : { ...NODE_CEILINGS, stringBytes: task.stringBytes };
+      const delivered = await deliverResults(client, task.jobId, output, { format: task.format, unpack: task.unpack, maxBytes: task.maxBytes, folder, ceilings });
       bytes = delivered.reduce((sum, file) => sum + file.size, 0);
     });
     const ms = performance.now() - started;
@@ -87,8 +97,10 @@ export async function fetchOnce(task: FetchTask): Promise<FetchReport> {
     return {
       ms,
       cpuMs: (used.user + used.system) / 1000,
+      systemMs: used.system / 1000,
       bytes,
       rssGrowth: measured.peak - measured.before,
+      rssPeak: measured.peak,
       errorCode: measured.error === undefined ? undefined : errorCode(measured.error),
     };
   } finally {

@@ -5,7 +5,7 @@ import type { AxiosError, AxiosInstance, AxiosResponse, RawAxiosResponseHeaders 
 import { loadAxios, loadAxiosRetry } from './load-on-use';
 import { OceanError, type OceanErrorCode } from './errors';
 import { JsonListError, JsonListReader } from './json-list';
-import { STREAM_BUFFER_BYTES } from './results/buffer-size';
+import { PASS_THROUGH_BYTES } from './results/buffer-size';
 import { parseErrorBody } from './server-message';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -259,9 +259,8 @@ function originOf(url: string): string {
 
 /**
  * The body of a streamed answer, cut off with a TIMEOUT its reader sees when it stalls or takes
- * too long. A pass-through, so the reader still decides when data flows; its buffer is large
- * enough for a few socket reads, so a reader that writes to disk does not pause the download at
- * every chunk.
+ * too long. A pass-through, so the reader still decides when data flows; its buffer holds one
+ * socket read (more made large downloads slower: see PASS_THROUGH_BYTES).
  */
 function watchStream(source: Readable, request: HttpRequest, idleMs: number, deadlineMs: number): Readable {
   const fail = (why: string): void => {
@@ -270,7 +269,7 @@ function watchStream(source: Readable, request: HttpRequest, idleMs: number, dea
   const idle = setTimeout(() => fail(`sent nothing for ${idleMs} ms`), idleMs);
   const whole = setTimeout(() => fail(`did not arrive whole within ${deadlineMs} ms`), deadlineMs);
   const watched = new Transform({
-    highWaterMark: STREAM_BUFFER_BYTES,
+    highWaterMark: PASS_THROUGH_BYTES,
     transform(chunk: Buffer, _encoding, callback): void {
       idle.refresh();
       callback(null, chunk);

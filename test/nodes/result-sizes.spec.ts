@@ -69,6 +69,8 @@ describe('result sizes: refused before the download when they cannot be the payl
   });
 
   const resultRequests = (): number => proxy.requests.filter((r) => r.url.startsWith(RESULT)).length;
+  /** Result requests in the sandbox's own log: what reached the server, whatever the proxy saw. */
+  const servedResults = (): number => sandbox.requests.filter((r) => r.path === RESULT).length;
   /** The job's list as the backend gives it, with the output's size replaced (undefined: left out). */
   const listOutputSize = (filesize: number | undefined): void =>
     proxy.rewrite({ method: 'GET', path: STATUS, json: (jobs) => (jobs as Job[]).map((job) => ({ ...job, results: job.results?.map((r) => (r.type === 'output' ? { ...r, filesize } : r)) })) });
@@ -108,19 +110,23 @@ describe('result sizes: refused before the download when they cannot be the payl
       it(`format ${format}, a result listed one byte over what a string holds: RESULT_TOO_LARGE, and no result request is sent`, async function () {
         await load(format);
         listOutputSize(constants.MAX_STRING_LENGTH + 1);
+        const served = servedResults();
         const fetched = await sendAndWait('result', { jobId }, ['out', 'caught'], 15_000);
         assert.equal(fetched.caught?.error?.code, 'RESULT_TOO_LARGE', JSON.stringify(fetched));
-        assert.match(fetched.caught!.error!.message, new RegExp(`is larger than the ${constants.MAX_STRING_LENGTH} bytes a string can hold, so it cannot be delivered as ${format}`));
-        assert.equal(resultRequests(), 0);
+        assert.match(fetched.caught!.error!.message, new RegExp(`^format: Result \\d+ \\(outputs\\.tar\\), ${constants.MAX_STRING_LENGTH + 1} bytes, is larger than the ${constants.MAX_STRING_LENGTH} bytes a string can hold, so it cannot be delivered as "${format}"`));
+        assert.equal(resultRequests(), 0, 'no result request left the client');
+        assert.equal(servedResults(), served, 'no result request reached the server');
       });
     }
 
     it('format buffer, the same listed size: fetched, since a buffer holds it', async function () {
       await load('buffer');
       listOutputSize(constants.MAX_STRING_LENGTH + 1);
+      const served = servedResults();
       const fetched = await sendAndWait('result', { jobId }, ['out', 'caught'], 15_000);
       assert.ok(Buffer.isBuffer(fetched.out?.payload), JSON.stringify(fetched.caught?.error));
       assert.equal(resultRequests(), 1);
+      assert.equal(servedResults(), served + 1);
     });
   });
 
@@ -128,7 +134,7 @@ describe('result sizes: refused before the download when they cannot be the payl
     const ceilings = { ...NODE_CEILINGS, stringBytes: 50_000 };
     const error = await failure(deliver({ format: 'text', unpack: true, ceilings }));
     assert.equal(error.code, 'RESULT_TOO_LARGE');
-    assert.match(error.message, /^notes\.txt in result \d+ \(outputs\.tar\), 100000 bytes, is larger than the 50000 bytes a string can hold/);
+    assert.match(error.message, /^format: notes\.txt in result \d+ \(outputs\.tar\), 100000 bytes, is larger than the 50000 bytes a string can hold/);
     const auto = await deliver({ format: 'auto', unpack: true, ceilings });
     assert.deepEqual(
       auto.map((file) => [file.name, Buffer.isBuffer(file.payload) ? 'buffer' : file.payload]),
@@ -162,7 +168,7 @@ describe('result sizes: refused before the download when they cannot be the payl
     } });
     const error = await failure(deliver({ format: 'text', ceilings: { ...NODE_CEILINGS, stringBytes: MiB } }));
     assert.equal(error.code, 'RESULT_TOO_LARGE');
-    assert.match(error.message, /is larger than the 1048576 bytes a string can hold, so it cannot be delivered as text/);
+    assert.match(error.message, /is larger than the 1048576 bytes a string can hold, so it cannot be delivered as "text"/);
     assert.ok(response);
     await closedWithin(response, 5000);
     assert.ok(sent < total / 4, `the server sent ${sent} of ${total} bytes`);

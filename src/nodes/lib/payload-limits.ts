@@ -29,7 +29,7 @@ export function cannotHold(file: ResultFile, size: number | undefined, format: R
   const advice = asString ? 'fetch it as a buffer, or to a folder (format "file")' : 'fetch it to a folder (format "file")';
   return new OceanError(
     'RESULT_TOO_LARGE',
-    `${what}${size === undefined ? '' : `, ${size} bytes,`} is larger than the ${limit} bytes a ${asString ? 'string' : 'buffer'} can hold, so it cannot be delivered as ${format}; ${advice}`,
-    { details: { maxBytes: limit, ...(size === undefined ? {} : { filesize: size }), format } },
+    `format: ${what}${size === undefined ? '' : `, ${size} bytes,`} is larger than the ${limit} bytes a ${asString ? 'string' : 'buffer'} can hold, so it cannot be delivered as "${format}"; ${advice}`,
+    { details: { field: 'format', maxBytes: limit, ...(size === undefined ? {} : { filesize: size }), format } },
   );
 }

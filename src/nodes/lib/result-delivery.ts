@@ -1,9 +1,8 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { OceanClient, ResultFile } from '../../ocean';
-import { ByteLimit, DockerFrameStripper, STREAM_BUFFER_BYTES, extractTarFiles, readLimited, readTarFiles, stripDockerFrames } from '../../ocean';
+import { DockerFrameStripper, STREAM_BUFFER_BYTES, extractTarFiles, readLimited, readTarFiles, stripDockerFrames, writeLimited } from '../../ocean';
 import { OceanError, invalidInput } from '../../ocean/errors';
 import { JobFolder } from './job-folder';
 import { NODE_CEILINGS, cannotHold, payloadCeiling, type PayloadCeilings } from './payload-limits';
@@ -144,9 +143,8 @@ async function writeResults(client: OceanClient, jobId: string, files: ResultFil
         throw error;
       }
       folder.wrote(path);
-      const limit = new ByteLimit(options.maxBytes - total, `Result ${file.index} (${file.filename}) of job ${jobId}`);
-      await (file.kind === 'algorithmLog' ? pipeline(stream, new DockerFrameStripper(), limit, sink) : pipeline(stream, limit, sink));
-      total += limit.bytes;
+      const what = `Result ${file.index} (${file.filename}) of job ${jobId}`;
+      total += await writeLimited(stream, sink, options.maxBytes - total, what, file.kind === 'algorithmLog' ? new DockerFrameStripper() : undefined);
       written.push({ name: file.filename, kind: file.kind, index: file.index, size: sink.bytesWritten, path });
     }
     await folder.commit();
