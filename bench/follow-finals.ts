@@ -15,6 +15,7 @@ import { lagMonitor, mainThreadCpuMs, startNodeRed, type EmbeddedNodeRed, type F
 import { isStatus, SandboxProcess } from './lib/sandbox-process';
 import { progress, runScenario } from './lib/scenario';
 import { waitUntil } from './lib/wait';
+import { followingStart, followingStatus } from '../test/helpers/follow-nodes';
 
 const JOBS = Number(process.env.BENCH_JOBS) || 5_000;
 const POLL_SECONDS = 2;
@@ -30,25 +31,10 @@ function flow(url: string): FlowNode[] {
     { id: 'f1', type: 'tab' },
     { id: 'cfgStatus', ...connection },
     { id: 'cfgStart', ...connection },
-    { id: 'status', type: 'compute-status', z: 'f1', server: 'cfgStatus', jobId: 'jobId', jobIdType: 'msg', mode: 'follow', modeType: 'mode', timeout: '3600', timeoutType: 'num', wires: [['statusFinals'], ['statusChanges']] },
+    followingStatus({ id: 'status', server: 'cfgStatus', timeout: '3600', wires: [['statusFinals'], ['statusChanges']] }),
     { id: 'statusFinals', ...quiet },
     { id: 'statusChanges', ...quiet },
-    {
-      id: 'start',
-      type: 'compute-start',
-      z: 'f1',
-      server: 'cfgStart',
-      environment: 'free',
-      environmentType: 'envpick',
-      algorithmCode: 'console.log("held")',
-      container: 'node',
-      tier: 'free',
-      tierType: 'tier',
-      follow: true,
-      followTimeout: '3600',
-      followTimeoutType: 'num',
-      wires: [['startFinals']],
-    },
+    followingStart({ id: 'start', server: 'cfgStart', followTimeout: '3600', wires: [['startFinals']] }),
     { id: 'startFinals', ...quiet },
   ];
 }

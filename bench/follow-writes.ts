@@ -16,6 +16,7 @@ import { lagMonitor, mainThreadCpuMs, startNodeRed, type EmbeddedNodeRed, type F
 import { SandboxProcess } from './lib/sandbox-process';
 import { progress, runScenario } from './lib/scenario';
 import { waitUntil } from './lib/wait';
+import { followingStart, followingStatus } from '../test/helpers/follow-nodes';
 
 const JOBS = Number(process.env.BENCH_JOBS) || 5_000;
 const STARTED = 200;
@@ -27,25 +28,10 @@ function flow(url: string): FlowNode[] {
     { id: 'f1', type: 'tab' },
     // A long interval: this is about what follows cost, not polls.
     { id: 'cfg', type: 'ocean-c2d-config', providerUrl: url, aquariusUrl: '', chainId: '8996', pollInterval: '60' },
-    { id: 'status', type: 'compute-status', z: 'f1', server: 'cfg', jobId: 'jobId', jobIdType: 'msg', mode: 'follow', modeType: 'mode', timeout: '3600', timeoutType: 'num', wires: [['finals'], ['changes']] },
+    followingStatus({ id: 'status', server: 'cfg', timeout: '3600', wires: [['finals'], ['changes']] }),
     { id: 'finals', ...quiet },
     { id: 'changes', ...quiet },
-    {
-      id: 'start',
-      type: 'compute-start',
-      z: 'f1',
-      server: 'cfg',
-      environment: 'free',
-      environmentType: 'envpick',
-      algorithmCode: 'console.log("held")',
-      container: 'node',
-      tier: 'free',
-      tierType: 'tier',
-      follow: true,
-      followTimeout: '3600',
-      followTimeoutType: 'num',
-      wires: [['finals']],
-    },
+    followingStart({ id: 'start', server: 'cfg', followTimeout: '3600', wires: [['finals']] }),
   ];
 }
 

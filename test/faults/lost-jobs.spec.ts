@@ -3,13 +3,14 @@ import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_ENVIRONMENTS, HeldJobs, NODE_CONTAINER, startSandbox, type Sandbox } from '../../sandbox';
+import { HeldJobs, NODE_CONTAINER, type Sandbox } from '../../sandbox';
 import type { OceanConfigNode } from '../../src/nodes/lib/config-node';
 import { OceanClient, type ComputeJob } from '../../src/ocean';
 import { testAccount } from '../helpers/accounts';
 import { startHostileProxy } from '../helpers/hostile-proxy';
 import { helper, packageNode, placed, sendAndWait, type FlowNode } from '../helpers/node-red';
 import { until } from '../helpers/until';
+import { startHeldSandbox } from '../helpers/held-sandbox';
 
 const NODES = ['ocean-c2d-config', 'compute-start', 'compute-status'].map(packageNode);
 const wallet = testAccount(14);
@@ -35,9 +36,7 @@ describe('a followed job whose user directory was wiped is not lost without a wo
   let client: OceanClient;
 
   beforeEach(async function () {
-    held = new HeldJobs();
-    const base = DEFAULT_ENVIRONMENTS[0]!;
-    sandbox = await startSandbox({ dialect: 'ocean-node', rateLimitPerMinute: 0, runner: held.runner, environments: [{ ...base, cpu: 16, ram: 16, disk: 16, free: { ...base.free!, maxJobs: 16 } }] });
+    ({ sandbox, held } = await startHeldSandbox(16));
     userDir = await mkdtemp(join(tmpdir(), 'ocean-c2d-lost-'));
     helper.settings({ userDir, oceanC2dMinPollInterval: 0.1 } as Parameters<typeof helper.settings>[0]);
     client = new OceanClient({ providerUrl: sandbox.url, chainId: 8996, privateKey: wallet.privateKey });

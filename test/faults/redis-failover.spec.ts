@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_ENVIRONMENTS, HeldJobs, startSandbox, type Sandbox } from '../../sandbox';
+import { HeldJobs, type Sandbox } from '../../sandbox';
 import { jobKeys } from '../../src/store/job-keys';
 import { RedisConnection } from '../../src/store/redis/connection';
 import { testAccount } from '../helpers/accounts';
@@ -11,6 +11,7 @@ import { startCollector, storeFlow, until, writeUserDir, type Collector } from '
 import { startNodeRedProcess, type NodeRedProcess } from '../helpers/node-red-process';
 import { packedPackage } from '../helpers/packed-package';
 import { describeWithRedis } from '../helpers/redis-server';
+import { startHeldSandbox } from '../helpers/held-sandbox';
 
 const wallet = testAccount(16);
 const PER_INSTANCE = 10;
@@ -28,9 +29,7 @@ describeWithRedis('two Node-RED instances on one Redis: one dies mid-job, the ot
   const instances: NodeRedProcess[] = [];
 
   beforeEach(async function () {
-    held = new HeldJobs();
-    const base = DEFAULT_ENVIRONMENTS[0]!;
-    sandbox = await startSandbox({ dialect: 'ocean-node', rateLimitPerMinute: 0, runner: held.runner, environments: [{ ...base, cpu: 64, ram: 64, disk: 64, free: { ...base.free!, maxJobs: 64 } }] });
+    ({ sandbox, held } = await startHeldSandbox(64));
     collector = await startCollector();
     work = await mkdtemp(join(tmpdir(), 'ocean-c2d-failover-'));
     redisCommands = new RedisConnection({ url: redis().url });

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { testSettings } from './node-red-process';
+import { followingStart } from './follow-nodes';
 
 /** A final as the flow posts it to the collector. */
 export interface CollectedFinal {
@@ -71,24 +72,7 @@ export function storeFlow(options: StoreFlowOptions): Array<Record<string, unkno
       ],
       wires: [['start']],
     },
-    {
-      id: 'start',
-      type: 'compute-start',
-      z: 'f1',
-      x: 500,
-      y: 80,
-      server: 'cfg',
-      environment: 'free',
-      environmentType: 'envpick',
-      algorithmCode: 'console.log("held")',
-      container: 'node',
-      tier: 'free',
-      tierType: 'tier',
-      follow: true,
-      followTimeout: '600',
-      followTimeoutType: 'num',
-      wires: [['report']],
-    },
+    followingStart({ id: 'start', server: 'cfg', x: 500, y: 80, wires: [['report']] }),
     {
       id: 'report',
       type: 'change',

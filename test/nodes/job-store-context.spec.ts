@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_ENVIRONMENTS, HeldJobs, startSandbox, type Sandbox } from '../../sandbox';
+import { HeldJobs, type Sandbox } from '../../sandbox';
 import { testAccount } from '../helpers/accounts';
 import { startCollector, storeFlow, until, writeUserDir, type Collector } from '../helpers/job-store-flows';
 import { startNodeRedProcess, type NodeRedProcess } from '../helpers/node-red-process';
+import { startHeldSandbox } from '../helpers/held-sandbox';
 
 const ROOT = join(__dirname, '..', '..');
 const wallet = testAccount(15);
@@ -21,9 +22,7 @@ describe('the context job store: followed jobs survive a restart on a wiped user
   let red: NodeRedProcess | undefined;
 
   beforeEach(async function () {
-    held = new HeldJobs();
-    const base = DEFAULT_ENVIRONMENTS[0]!;
-    sandbox = await startSandbox({ dialect: 'ocean-node', rateLimitPerMinute: 0, runner: held.runner, environments: [{ ...base, cpu: 64, ram: 64, disk: 64, free: { ...base.free!, maxJobs: 64 } }] });
+    ({ sandbox, held } = await startHeldSandbox(64));
     collector = await startCollector();
     work = await mkdtemp(join(tmpdir(), 'ocean-c2d-context-'));
   });

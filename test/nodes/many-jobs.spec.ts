@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_ENVIRONMENTS, HeldJobs, NODE_CONTAINER, startSandbox, type Sandbox } from '../../sandbox';
+import { HeldJobs, NODE_CONTAINER, type Sandbox } from '../../sandbox';
 import type { OceanConfigNode } from '../../src/nodes/lib/config-node';
 import { OceanClient } from '../../src/ocean';
 import { FileTrackerStore } from '../../src/tracker';
 import { testAccount } from '../helpers/accounts';
 import { helper, packageNode, placed, type FlowNode, type Received } from '../helpers/node-red';
 import { until } from '../helpers/until';
+import { followingStart, followingStatus } from '../helpers/follow-nodes';
+import { startHeldSandbox } from '../helpers/held-sandbox';
 
 const NODES = ['ocean-c2d-config', 'compute-start', 'compute-status'].map(packageNode);
 const wallet = testAccount(13);
@@ -30,9 +32,7 @@ describe('many followed jobs through the nodes (Ocean Node sandbox, held jobs)',
   let userDir: string;
 
   beforeEach(async function () {
-    held = new HeldJobs();
-    const base = DEFAULT_ENVIRONMENTS[0]!;
-    sandbox = await startSandbox({ dialect: 'ocean-node', rateLimitPerMinute: 0, runner: held.runner, environments: [{ ...base, cpu: 2_000, ram: 2_000, disk: 2_000, free: { ...base.free!, maxJobs: 2_000 } }] });
+    ({ sandbox, held } = await startHeldSandbox(2_000));
     userDir = await mkdtemp(join(tmpdir(), 'ocean-c2d-many-'));
     helper.settings({ userDir, oceanC2dMinPollInterval: 0.1 } as Parameters<typeof helper.settings>[0]);
   });
@@ -47,25 +47,10 @@ describe('many followed jobs through the nodes (Ocean Node sandbox, held jobs)',
     placed([
       { id: 'f1', type: 'tab' },
       { id: 'cfg', type: 'ocean-c2d-config', providerUrl: sandbox.url, chainId: '8996', pollInterval: '0.3' },
-      { id: 'status', type: 'compute-status', z: 'f1', server: 'cfg', jobId: 'jobId', jobIdType: 'msg', mode: 'follow', modeType: 'mode', timeout: '600', timeoutType: 'num', wires: [['statusFinals'], ['changes']] },
+      followingStatus({ id: 'status', server: 'cfg', wires: [['statusFinals'], ['changes']] }),
       { id: 'statusFinals', type: 'helper', z: 'f1' },
       { id: 'changes', type: 'helper', z: 'f1' },
-      {
-        id: 'start',
-        type: 'compute-start',
-        z: 'f1',
-        server: 'cfg',
-        environment: 'free',
-        environmentType: 'envpick',
-        algorithmCode: 'console.log("held")',
-        container: 'node',
-        tier: 'free',
-        tierType: 'tier',
-        follow: true,
-        followTimeout: '600',
-        followTimeoutType: 'num',
-        wires: [['startFinals']],
-      },
+      followingStart({ id: 'start', server: 'cfg', wires: [['startFinals']] }),
       { id: 'startFinals', type: 'helper', z: 'f1' },
     ]);
 
