@@ -9,6 +9,7 @@ import { CONFIG_NODE_TYPE, type OceanConfigCredentials, type OceanConfigNode } f
 import { FollowerRegistry, followerOf } from './lib/follower-registry';
 import { createJobStores, type JobStores, type JobStoreSettings } from './lib/job-store';
 import { findLostJobs, registerConnection } from './lib/lost-jobs';
+import { onFlowEvent } from './lib/flow-events';
 
 interface OceanConfigDef extends NodeDef, JobStoreSettings {
   providerUrl: string;
@@ -173,20 +174,20 @@ export = function register(RED: NodeAPI): void {
       if (connection.address) void reportLostJobs(connection);
     };
     // Resume once every node of the flows exists, so the nodes that followed jobs hear about them.
-    RED.events.once('flows:started', resume);
+    const stopResume = onFlowEvent(RED.events, 'flows:started', resume, { once: true });
     // While a deploy replaces nodes, nothing is polled: a job ending then would find no node to tell.
     const holdPolls = (): void => tracker?.hold();
     const releasePolls = (): void => {
       tracker?.release();
       reportOrphans();
     };
-    RED.events.on('flows:stopping', holdPolls);
-    RED.events.on('flows:started', releasePolls);
+    const stopHolding = onFlowEvent(RED.events, 'flows:stopping', holdPolls);
+    const stopReleasing = onFlowEvent(RED.events, 'flows:started', releasePolls);
 
     this.on('close', (removed: boolean, done: () => void) => {
-      RED.events.removeListener('flows:started', resume);
-      RED.events.removeListener('flows:stopping', holdPolls);
-      RED.events.removeListener('flows:started', releasePolls);
+      stopResume();
+      stopHolding();
+      stopReleasing();
       unregisterConnection();
       // Jobs on the network keep running; they are followed again after the restart or redeploy.
       const closing = (stores?.stop() ?? Promise.resolve()).then(() => tracker?.close());

@@ -58,6 +58,9 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
 
   constructor(options: JobTrackerOptions) {
     super();
+    // Every node that follows jobs on this connection listens (Follower): as many as the flow has,
+    // each removed when its node closes, so more than Node's default 10 is no leak.
+    this.setMaxListeners(0);
     this.settings = trackerSettings(options);
     this.backoff = new Backoff(this.settings.intervalMs, this.settings.maxBackoffMs);
     const { store } = this.settings;
