@@ -3,14 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Node } from 'node-red';
+import type { FlowNode } from '../../test/helpers/node-red';
 
-export interface FlowNode {
-  id: string;
-  type: string;
-  z?: string;
-  wires?: string[][];
-  [key: string]: unknown;
-}
+export type { FlowNode };
 
 interface Runtime {
   init(settings: Record<string, unknown>): void;

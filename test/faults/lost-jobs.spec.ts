@@ -11,6 +11,7 @@ import { startHostileProxy } from '../helpers/hostile-proxy';
 import { helper, packageNode, placed, sendAndWait, type FlowNode } from '../helpers/node-red';
 import { until } from '../helpers/until';
 import { startHeldSandbox } from '../helpers/held-sandbox';
+import { followingStatus } from '../helpers/follow-nodes';
 
 const NODES = ['ocean-c2d-config', 'compute-start', 'compute-status'].map(packageNode);
 const wallet = testAccount(14);
@@ -53,7 +54,7 @@ describe('a followed job whose user directory was wiped is not lost without a wo
     placed([
       { id: 'f1', type: 'tab' },
       { id: 'cfg', type: 'ocean-c2d-config', providerUrl: sandbox.url, chainId: '8996', pollInterval: '30' },
-      { id: 'status', type: 'compute-status', z: 'f1', server: 'cfg', jobId: 'jobId', jobIdType: 'msg', mode: 'follow', modeType: 'mode', timeout: '600', timeoutType: 'num', wires: [['out'], ['out']] },
+      followingStatus({ id: 'status', server: 'cfg', wires: [['out'], ['out']] }),
       { id: 'all', type: 'compute-status', z: 'f1', server: 'cfg', jobId: 'jobId', jobIdType: 'msg', mode: 'all', modeType: 'mode', wires: [['listed'], []] },
       { id: 'listed', type: 'helper', z: 'f1' },
       { id: 'out', type: 'helper', z: 'f1' },

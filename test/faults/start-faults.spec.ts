@@ -3,11 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet, hexlify, randomBytes } from 'ethers';
-import { addSampleAssets, DEFAULT_ENVIRONMENTS, NODE_CONTAINER, startSandbox, type Sandbox, type SandboxDialect } from '../../sandbox';
+import { DEFAULT_ENVIRONMENTS, NODE_CONTAINER, startSandbox, type SampleAssets, type Sandbox, type SandboxDialect } from '../../sandbox';
 import { OceanClient, type StartJobRequest } from '../../src/ocean';
 import { failure } from '../helpers/failure';
-import { startHostileProxy, type HostileProxy } from '../helpers/hostile-proxy';
+import type { HostileProxy } from '../helpers/hostile-proxy';
 import { helper, nextMessage, packageNode, placed, sendAndWait, statusCalls, type Received } from '../helpers/node-red';
+import { closeProxiedSandbox, startProxiedSandbox, type ProxiedSandbox } from '../helpers/proxied-sandbox';
 
 const NODES = ['ocean-c2d-config', 'compute-start', 'compute-status', 'compute-result'].map(packageNode);
 const QUICK = "require('fs').writeFileSync((process.env.OCEAN_C2D_DATA || '/data') + '/outputs/out.json', '{\"ok\":true}');";
@@ -34,25 +35,19 @@ function gather(id: string, ms: number): Promise<Received[]> {
 for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
   describe(`a start whose answer is lost does not run twice (${dialect})`, function () {
     this.timeout(60_000);
+    let setup: ProxiedSandbox;
     let sandbox: Sandbox;
     let proxy: HostileProxy;
-    let userDir: string;
-    let assets: ReturnType<typeof addSampleAssets>;
+    let assets: SampleAssets;
     const wallet = Wallet.createRandom();
 
     beforeEach(async function () {
-      sandbox = await startSandbox({ dialect, rateLimitPerMinute: 0 });
-      assets = addSampleAssets(sandbox.context.ddos, { chainId: 8996, serviceEndpoint: sandbox.url });
-      proxy = await startHostileProxy(sandbox.url);
-      userDir = await mkdtemp(join(tmpdir(), 'ocean-c2d-lost-'));
-      helper.settings({ userDir, oceanC2dMinPollInterval: 0.1 } as Parameters<typeof helper.settings>[0]);
+      setup = await startProxiedSandbox(dialect, 'ocean-c2d-lost-');
+      ({ sandbox, proxy, assets } = setup);
     });
 
     afterEach(async function () {
-      await helper.unload();
-      await proxy.close();
-      await sandbox.close();
-      await rm(userDir, { recursive: true, force: true });
+      await closeProxiedSandbox(setup);
     });
 
     /** A free Ocean Node job of code, or a Provider v2 job on orders already paid (the sandbox without a chain takes them by their form). */

@@ -3,10 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet, hexlify, randomBytes } from 'ethers';
-import { addSampleAssets, startSandbox, type Sandbox, type SandboxDialect } from '../../sandbox';
-import { startHostileProxy, type HostileProxy } from '../helpers/hostile-proxy';
+import { startSandbox, type SampleAssets, type Sandbox, type SandboxDialect } from '../../sandbox';
+import type { HostileProxy } from '../helpers/hostile-proxy';
 import { helper, packageNode, placed, type FlowNode, type Received } from '../helpers/node-red';
 import { until } from '../helpers/until';
+import { closeProxiedSandbox, startProxiedSandbox, type ProxiedSandbox } from '../helpers/proxied-sandbox';
 
 const NODES = ['ocean-c2d-config', 'compute-start', 'compute-status'].map(packageNode);
 const LOG_ROUTE = '/api/services/computeStreamableLogs';
@@ -46,25 +47,18 @@ const linesOf = (logs: Received[], stream: string): string[] => logs.filter((m) 
 for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
   describe(`live algorithm logs while a job runs (${dialect})`, function () {
     this.timeout(60_000);
-    let sandbox: Sandbox;
+    let setup: ProxiedSandbox;
     let proxy: HostileProxy;
-    let userDir: string;
-    let assets: ReturnType<typeof addSampleAssets>;
+    let assets: SampleAssets;
     const wallet = Wallet.createRandom();
 
     beforeEach(async function () {
-      sandbox = await startSandbox({ dialect, rateLimitPerMinute: 0 });
-      assets = addSampleAssets(sandbox.context.ddos, { chainId: 8996, serviceEndpoint: sandbox.url });
-      proxy = await startHostileProxy(sandbox.url);
-      userDir = await mkdtemp(join(tmpdir(), 'ocean-c2d-live-log-'));
-      helper.settings({ userDir, oceanC2dMinPollInterval: 0.1 } as Parameters<typeof helper.settings>[0]);
+      setup = await startProxiedSandbox(dialect, 'ocean-c2d-live-log-');
+      ({ proxy, assets } = setup);
     });
 
     afterEach(async function () {
-      await helper.unload();
-      await proxy.close();
-      await sandbox.close();
-      await rm(userDir, { recursive: true, force: true });
+      await closeProxiedSandbox(setup);
     });
 
     /** compute-start (free, raw code) → compute-status following with a live log on its third output. */

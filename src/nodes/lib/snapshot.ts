@@ -7,7 +7,7 @@ const MAX_SNAPSHOT_BYTES = 64 * 1024;
  * message after a restart still carries the flow's own properties (topic, ids...). HTTP
  * request/response objects and anything too large are left out.
  */
-export function snapshotMessage(msg: NodeMessage): Record<string, unknown> {
+function snapshotMessage(msg: NodeMessage): Record<string, unknown> {
   const rest: Record<string, unknown> = { ...(msg as Record<string, unknown>) };
   delete rest.req;
   delete rest.res;
