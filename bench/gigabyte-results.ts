@@ -7,7 +7,8 @@
  * sides of a ratio alike; a first round warms up and is not counted. The server and the fetcher
  * run on CPUs of their own (lib/cpu-pinning.ts). Builds the package first.
  *
- *   npx tsx bench/gigabyte-results.ts     GIB_BENCH_MIB=1024 (result size), GIB_BENCH_RUNS=7 (rounds)
+ *   npx tsx bench/gigabyte-results.ts     GIB_BENCH_MIB=1024 (result size), GIB_BENCH_RUNS=7 (rounds),
+ *                                         GIB_BENCH_ONLY='folder, raw' (only the fetches so named, comma-free names joined by ';')
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -38,16 +39,18 @@ interface Fetch {
   unpack: boolean;
   /** Sent through a proxy that counts the result requests. */
   countRequests?: boolean;
+  /** What is measured: speed (at least `floor`× curl) and memory on disk, memory in a message, or the refusal of text. */
+  judged: { as: 'folder'; floor: number } | { as: 'memory' } | { as: 'text' };
 }
 
 type Round = FetchReport & { resultRequests: number };
 
 const FETCHES: Fetch[] = [
-  { name: 'folder, raw', format: 'file', unpack: false },
-  { name: 'folder, unpacked', format: 'file', unpack: true },
-  { name: 'memory, raw', format: 'buffer', unpack: false },
-  { name: 'memory, unpacked', format: 'buffer', unpack: true },
-  { name: 'text', format: 'text', unpack: false, countRequests: true },
+  { name: 'folder, raw', format: 'file', unpack: false, judged: { as: 'folder', floor: 0.9 } },
+  { name: 'folder, unpacked', format: 'file', unpack: true, judged: { as: 'folder', floor: 0.7 } },
+  { name: 'memory, raw', format: 'buffer', unpack: false, judged: { as: 'memory' } },
+  { name: 'memory, unpacked', format: 'buffer', unpack: true, judged: { as: 'memory' } },
+  { name: 'text', format: 'text', unpack: false, countRequests: true, judged: { as: 'text' } },
 ];
 
 const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -73,9 +76,11 @@ export async function run(): Promise<Figure[]> {
     const url = `${sandbox.url}${RESULT_PATH}?consumerAddress=${new Wallet(privateKey).address}&jobId=${encodeURIComponent(job.jobId)}&index=${job.resultIndex}`;
     const stringBytes = job.resultSize > STRING_LIMIT ? undefined : Math.floor(job.resultSize / 2);
     const curl: CurlFetch[] = [];
-    const rounds = new Map<string, Round[]>(FETCHES.map((f) => [f.name, []]));
+    const only = process.env.GIB_BENCH_ONLY?.split(';');
+    const chosen = FETCHES.filter((f) => !only || only.includes(f.name));
+    const rounds = new Map<string, Round[]>(chosen.map((f) => [f.name, []]));
     const loads = [loadAverage()];
-    const steps: Array<Fetch | 'curl'> = ['curl', ...FETCHES];
+    const steps: Array<Fetch | 'curl'> = ['curl', ...chosen];
     // Round 0 warms up (the page cache, the sandbox's first answers) and is not counted.
     for (let round = 0; round <= runs; round++) {
       // Each round starts one step later, so no fetch always runs right after the same one.
@@ -101,7 +106,7 @@ export async function run(): Promise<Figure[]> {
         const report = await measureFetch(worker.path, task, pinning);
         rounds.get(step.name)!.push({ ...report, resultRequests: resultRequests() - before });
       }
-      const times = FETCHES.map((f) => {
+      const times = chosen.map((f) => {
         const last = rounds.get(f.name)!.at(-1)!;
         return `${f.name} ${last.ms.toFixed(0)} ms (CPU ${last.cpuMs.toFixed(0)}, system ${last.systemMs.toFixed(0)})`;
       });
@@ -110,7 +115,7 @@ export async function run(): Promise<Figure[]> {
     }
     curl.shift();
     for (const list of rounds.values()) list.shift();
-    return figures(job, curl, rounds, { pinning, loads, stringBytes });
+    return figures(job, curl, chosen, rounds, { pinning, loads, stringBytes });
   } finally {
     await proxy.close();
     await sandbox.stop();
@@ -124,7 +129,7 @@ interface Context {
   stringBytes?: number;
 }
 
-function figures(job: BigJob, curl: CurlFetch[], rounds: Map<string, Round[]>, context: Context): Figure[] {
+function figures(job: BigJob, curl: CurlFetch[], fetches: Fetch[], rounds: Map<string, Round[]>, context: Context): Figure[] {
   const size = job.resultSize;
   const of = (name: string): Round[] => rounds.get(name)!;
   const complete = (name: string): boolean => of(name).every((r) => r.errorCode === undefined && r.bytes >= size - 64 * 1024);
@@ -151,20 +156,25 @@ function figures(job: BigJob, curl: CurlFetch[], rounds: Map<string, Round[]>, c
       reported(`${name}: speed (median ${format(ms(name))} ms)`, `${speed(name).toFixed(2)}× curl`),
     ];
   };
-  const text = of('text');
-  const limit = context.stringBytes === undefined ? "Node's string limit" : `a string limit lowered to ${mib(context.stringBytes, 0)}`;
+  const textFigures = (name: string): Figure[] => {
+    const text = of(name);
+    const limit = context.stringBytes === undefined ? "Node's string limit" : `a string limit lowered to ${mib(context.stringBytes, 0)}`;
+    return [
+      {
+        figure: `${name} over ${limit}: refused before the download`,
+        target: 'RESULT_TOO_LARGE, 0 result requests',
+        measured: `${[...new Set(text.map((r) => r.errorCode ?? 'delivered'))].join('/')}, ${Math.max(...text.map((r) => r.resultRequests))} result requests`,
+        pass: text.every((r) => r.errorCode === 'RESULT_TOO_LARGE' && r.resultRequests === 0),
+      },
+    ];
+  };
+  const judge = ({ name, judged }: Fetch): Figure[] => {
+    if (judged.as === 'folder') return folderFigures(name, judged.floor);
+    return judged.as === 'memory' ? memoryFigures(name) : textFigures(name);
+  };
   return [
     reported(`curl -o, ${mib(size, 0)} (median ${format(curlMs)} ms, CPU ${format(median(curl.map((c) => c.cpuMs)))} ms; ${curl.length} rounds)`, `${format(size / MiB / (curlMs / 1000))} MiB/s`),
-    ...folderFigures('folder, raw', 0.9),
-    ...folderFigures('folder, unpacked', 0.7),
-    ...memoryFigures('memory, raw'),
-    ...memoryFigures('memory, unpacked'),
-    {
-      figure: `text over ${limit}: refused before the download`,
-      target: 'RESULT_TOO_LARGE, 0 result requests',
-      measured: `${[...new Set(text.map((r) => r.errorCode ?? 'delivered'))].join('/')}, ${Math.max(...text.map((r) => r.resultRequests))} result requests`,
-      pass: text.every((r) => r.errorCode === 'RESULT_TOO_LARGE' && r.resultRequests === 0),
-    },
+    ...fetches.flatMap(judge),
     reported('CPU placement', context.pinning.note),
     reported('load average (1/5/15 min), at start and after each round', context.loads.join(' | ')),
   ];
