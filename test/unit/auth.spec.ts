@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { Signature, Wallet, getBytes, hashMessage, keccak256, recoverAddress, toUtf8Bytes, verifyMessage } from 'ethers';
+import { OceanError } from '../../src/ocean';
+import { Authenticator } from '../../src/ocean/auth/authenticator';
 import { NonceSequence, SerialQueue } from '../../src/ocean/auth/nonces';
 import { signRequest } from '../../src/ocean/auth/signing';
+import { dialectFor } from '../../src/ocean/dialects';
 import { testAccount } from '../helpers/accounts';
 import { exchange } from '../helpers/recordings';
 
@@ -68,6 +71,23 @@ describe('auth', function () {
       nonces.observeStored(2_000n);
       now = 1_600;
       assert.equal(nonces.next(), 3_601n, 'an older stored nonce changes nothing');
+    });
+
+    it('stays above a stored nonce it learned when the clock then goes back', function () {
+      let now = 1_000;
+      const nonces = new NonceSequence(() => now);
+      assert.equal(nonces.next(), 1_000n);
+      nonces.observeStored(5_000n);
+      now = 900;
+      assert.equal(nonces.next(), 5_001n, 'not 4,901: that is at or below what the server stores');
+    });
+
+    it('stays above a stored nonce behind its clock when the clock then goes back', function () {
+      let now = 10_000;
+      const nonces = new NonceSequence(() => now);
+      nonces.observeStored(5_000n);
+      now = 100;
+      assert.equal(nonces.next(), 5_001n);
     });
 
     it('treats a stored nonce equal to its last as used', function () {
@@ -170,6 +190,35 @@ describe('auth', function () {
       await tick();
       assert.equal(started, true);
       await done;
+    });
+  });
+
+  describe('Authenticator', function () {
+    it('asked for a token by a backend that issues none: UNSUPPORTED_BACKEND, and nothing is sent', async function () {
+      const asked: string[] = [];
+      const transport = {
+        request: async () => {
+          asked.push('request');
+          throw new Error('no request expected');
+        },
+        storedNonce: async () => {
+          asked.push('storedNonce');
+          return 0n;
+        },
+        json: async <T>(): Promise<T> => {
+          asked.push('json');
+          throw new Error('no request expected');
+        },
+      };
+      const wallet = new Wallet(testAccount(2).privateKey);
+      const dialect = dialectFor('provider-v2');
+      const auth = new Authenticator(wallet, dialect, transport, true, () => 1_000);
+      const plan = dialect.stopPlan({ consumerAddress: wallet.address, jobId: 'job-1', did: 'did:op:1' });
+      const error = await auth.call(plan, async () => 'sent').catch((e: unknown) => e);
+      assert.ok(error instanceof OceanError);
+      assert.equal(error.code, 'UNSUPPORTED_BACKEND');
+      assert.equal(error.message, 'The Provider v2 issues no auth tokens');
+      assert.deepEqual(asked, []);
     });
   });
 
