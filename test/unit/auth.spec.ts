@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Signature, Wallet, getBytes, hashMessage, keccak256, recoverAddress, toUtf8Bytes, verifyMessage } from 'ethers';
 import { OceanError } from '../../src/ocean';
-import { Authenticator } from '../../src/ocean/auth/authenticator';
+import { Authenticator, MAX_NONCE_ATTEMPTS, nonceRetryPauseMs } from '../../src/ocean/auth/authenticator';
 import { NonceSequence, SerialQueue } from '../../src/ocean/auth/nonces';
 import { signRequest } from '../../src/ocean/auth/signing';
 import { dialectFor } from '../../src/ocean/dialects';
@@ -219,6 +219,16 @@ describe('auth', function () {
       assert.equal(error.code, 'UNSUPPORTED_BACKEND');
       assert.equal(error.message, 'The Provider v2 issues no auth tokens');
       assert.deepEqual(asked, []);
+    });
+  });
+
+  describe('nonceRetryPauseMs', function () {
+    it('pauses a random part of 20, 40, 80 then 160 ms: at most 300 ms before the last of the five sends', function () {
+      const longest = [1, 2, 3, 4].map((attempt) => nonceRetryPauseMs(attempt, () => 1));
+      assert.deepEqual(longest, [20, 40, 80, 160]);
+      assert.equal(MAX_NONCE_ATTEMPTS, 5);
+      assert.equal(nonceRetryPauseMs(3, () => 0.25), 20);
+      assert.equal(nonceRetryPauseMs(2, () => 0), 0);
     });
   });
 

@@ -17,6 +17,11 @@ export const MAX_NONCE_ATTEMPTS = 5;
 /** Before sending again, a random pause of up to this times 2^attempt ms, so two hosts stop colliding. */
 const NONCE_RETRY_SPREAD_MS = 10;
 
+/** The pause before the send that follows refused send `attempt` (1-based): random, doubling its range each time. */
+export function nonceRetryPauseMs(attempt: number, random: () => number = Math.random): number {
+  return random() * NONCE_RETRY_SPREAD_MS * 2 ** attempt;
+}
+
 export interface AuthTransport {
   /** Builds the HTTP request for an endpoint of the connected server. */
   request(endpoint: string, operation: string, parts: Pick<HttpRequest, 'query' | 'body' | 'headers' | 'idempotent' | 'signed' | 'signal'>): Promise<HttpRequest>;
@@ -72,7 +77,7 @@ export class Authenticator {
         return await send(await this.signedRequest(plan, signal));
       } catch (error) {
         if (attempt >= MAX_NONCE_ATTEMPTS || !isOceanError(error) || !this.dialect.isNonceRejection(error)) throw error;
-        await sleep(Math.random() * NONCE_RETRY_SPREAD_MS * 2 ** attempt, signal);
+        await sleep(nonceRetryPauseMs(attempt), signal);
         this.nonces.observeStored(await this.transport.storedNonce(this.wallet.address));
       }
     }
