@@ -108,7 +108,7 @@ export async function run(): Promise<Figure[]> {
       }
       const times = chosen.map((f) => {
         const last = rounds.get(f.name)!.at(-1)!;
-        return `${f.name} ${last.ms.toFixed(0)} ms (CPU ${last.cpuMs.toFixed(0)}, system ${last.systemMs.toFixed(0)})`;
+        return `${f.name} ${last.ms.toFixed(0)} ms (CPU ${last.cpuMs.toFixed(0)}, system ${last.systemMs.toFixed(0)}, faults ${last.minorFaults}, switches ${last.switches.voluntary}+${last.switches.involuntary})`;
       });
       progress(`${round === 0 ? 'warm-up' : `round ${round}/${runs}`}: curl ${curl.at(-1)!.ms.toFixed(0)} ms; ${times.join('; ')} (load ${loadAverage()})`);
       if (round > 0) loads.push(loadAverage());

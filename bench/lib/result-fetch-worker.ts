@@ -37,6 +37,10 @@ export interface FetchReport {
   systemMs: number;
   /** Bytes delivered: written to files, or held in the message. */
   bytes: number;
+  /** Page faults served without disk (fresh or reclaimed memory) during the fetch. */
+  minorFaults: number;
+  /** Context switches during the fetch: waits (for data, for the thread pool) and preemptions. */
+  switches: { voluntary: number; involuntary: number };
   /** Highest RSS during the fetch above the RSS just before it. */
   rssGrowth: number;
   /** Highest RSS of the whole process during the fetch. */
@@ -87,6 +91,7 @@ export async function fetchOnce(task: FetchTask): Promise<FetchReport> {
     let bytes = 0;
     const started = performance.now();
     const cpu = process.cpuUsage();
+    const usage = process.resourceUsage();
     const measured = await peakDuring(async () => {
       const ceilings = task.stringBytes === undefined ? undefined : { ...NODE_CEILINGS, stringBytes: task.stringBytes };
       const delivered = await deliverResults(client, task.jobId, output, { format: task.format, unpack: task.unpack, maxBytes: task.maxBytes, folder, ceilings });
@@ -94,10 +99,16 @@ export async function fetchOnce(task: FetchTask): Promise<FetchReport> {
     });
     const ms = performance.now() - started;
     const used = process.cpuUsage(cpu);
+    const usageAfter = process.resourceUsage();
     return {
       ms,
       cpuMs: (used.user + used.system) / 1000,
       systemMs: used.system / 1000,
+      minorFaults: usageAfter.minorPageFault - usage.minorPageFault,
+      switches: {
+        voluntary: usageAfter.voluntaryContextSwitches - usage.voluntaryContextSwitches,
+        involuntary: usageAfter.involuntaryContextSwitches - usage.involuntaryContextSwitches,
+      },
       bytes,
       rssGrowth: measured.peak - measured.before,
       rssPeak: measured.peak,
