@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseUnits } from 'ethers';
+import type { ComputeEnvironment } from '../../src/ocean/environments';
 import { parseOceanNodeEnvironments } from '../../src/ocean/dialects/ocean-node-environments';
 import { parseProviderV2Environments } from '../../src/ocean/dialects/provider-v2-environments';
 import { KNOWN_ESCROW_ADDRESSES } from '../../src/ocean/payment/escrow-addresses';
@@ -79,6 +80,26 @@ describe('price quotes checked against what the wallet knows', function () {
     assert.equal((await failure(checkEscrowQuote(recordedQuote, context({ providerAddress: undefined, environment: nobody })))).details?.field, 'payee');
   });
 
+  it('an environment without prices for the quoted token refuses it, naming the token and the ones it takes', async function () {
+    const error = await failure(Promise.resolve().then(() => localEscrowPrice(environment!, NODE, context().request, 18)));
+    assert.equal(error.code, 'PAYMENT_REFUSED');
+    assert.equal(error.message, `Nothing was paid: the backend's price quote was refused, because environment ${environment!.id} lists no prices for token ${NODE}`);
+    assert.deepEqual(error.details, { field: 'token', got: NODE, expected: environment!.feeTokens });
+  });
+
+  it('prices that make no sensible amount (1e21 tokens or more, below 0, not a number) are refused; just below 1e21 and 0 are priced', async function () {
+    const pricedAt = (price: number): ComputeEnvironment => ({ ...environment!, resourcePrices: { [OCEAN]: [{ id: 'cpu', price }] } });
+    const request = { ...context().request, resources: [{ id: 'cpu', amount: 1 }], maxJobDuration: 60 };
+    assert.equal(localEscrowPrice(pricedAt(9e20), OCEAN, request, 18), parseUnits('900000000000000000000', 18));
+    assert.equal(localEscrowPrice(pricedAt(0), OCEAN, request, 18), 0n);
+    for (const [price, shown] of [[1e21, '1e+21'], [-0.5, '-0.5'], [Number.NaN, 'NaN'], [Infinity, 'Infinity']] as const) {
+      const refusal = await failure(Promise.resolve().then(() => localEscrowPrice(pricedAt(price), OCEAN, request, 18)));
+      assert.equal(refusal.code, 'PAYMENT_REFUSED', shown);
+      assert.equal(refusal.message, `Nothing was paid: the backend's price quote was refused, because the environment's prices make no sensible amount (${shown})`);
+      assert.deepEqual(refusal.details, { field: 'amount' });
+    }
+  });
+
   describe('provider fees', function () {
     const [v2] = parseProviderV2Environments({ 8996: [{ id: 'ocean-compute', consumerAddress: NODE, feeToken: OCEAN, priceMin: '0.5', maxJobDuration: '3600' }] }, 8996);
     const fee = (change: Partial<ProviderFee> = {}): ProviderFee => ({
@@ -103,6 +124,16 @@ describe('price quotes checked against what the wallet knows', function () {
 
     it('a fee of 0 may name any token and address: nothing moves', async function () {
       await checkProviderFees([{ field: 'datasets[0]', fee: fee({ providerFeeAmount: '0', providerFeeAddress: OCEAN, providerFeeToken: NODE }) }], context({ environment: v2! }), bound);
+    });
+
+    it('fees in two tokens the environment both takes are refused, listing the tokens', async function () {
+      const both = { ...v2!, feeTokens: [OCEAN, ESCROW] };
+      const error = await failure(checkProviderFees([{ field: 'datasets[0]', fee: fee() }, { field: 'algorithm', fee: fee({ providerFeeToken: ESCROW }) }], context({ environment: both }), bound));
+      assert.equal(error.code, 'PAYMENT_REFUSED');
+      assert.equal(error.message, "Nothing was paid: the backend's price quote was refused, because its provider fees are in different tokens");
+      assert.deepEqual(error.details, { field: 'providerFeeToken', got: [OCEAN, ESCROW] });
+      // The same token, spelt in another case, is one token.
+      await checkProviderFees([{ field: 'datasets[0]', fee: fee({ providerFeeAmount: '1' }) }, { field: 'algorithm', fee: fee({ providerFeeAmount: '1', providerFeeToken: OCEAN.toLowerCase() }) }], context({ environment: both }), bound);
     });
 
     it('a fee to another address or in another token is refused', async function () {
