@@ -1,0 +1,287 @@
+import assert from 'node:assert/strict';
+import { Contract, Interface, JsonRpcProvider, Wallet, formatEther, type Wallet as WalletType } from 'ethers';
+import { NODE_CONTAINER, datasetAsset, startChainSandbox, type ChainSandbox } from '../../sandbox';
+import { connectWallet, escrowDeposit, escrowFunds, tokenBalance, type BootstrappedChain } from '../../sandbox/chain';
+import { OceanClient, type StartJobRequest } from '../../src/ocean';
+import { ERC20_ABI, ESCROW_ABI } from '../../src/ocean/payment/abi';
+import type { BudgetRule } from '../../src/ocean/payment/budget';
+import { sharedChain } from '../helpers/chain';
+import { failure } from '../helpers/failure';
+import { fundedWallet } from '../helpers/funded-wallet';
+import { waitForJob } from '../helpers/jobs';
+
+const OCEAN = 10n ** 18n;
+const ESCROW = new Interface(ESCROW_ABI);
+const RAW = { meta: { container: NODE_CONTAINER, rawcode: 'console.log(1)' } };
+
+/**
+ * What a wallet sees of its escrow on Ocean Node, on the local chain with the real contracts:
+ * withdrawals to the wei, the account view, what a refused or unanswered start leaves behind, and
+ * the errors (exact code and text) of inputs, tokens and chains that cannot be paid in.
+ */
+describe('the escrow as a wallet sees it (Ocean Node, local chain)', function () {
+  this.timeout(60_000);
+  let chain: BootstrappedChain;
+  let setup: ChainSandbox;
+  let provider: JsonRpcProvider;
+  let environment: string;
+  let payee: string;
+
+  before(async function () {
+    chain = await sharedChain();
+    setup = await startChainSandbox('ocean-node', chain, { rateLimitPerMinute: 0 });
+    provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true, cacheTimeout: -1 });
+    const probe = new OceanClient({ providerUrl: setup.sandbox.url, chainId: chain.chainId });
+    const [standard] = await probe.environments();
+    environment = standard!.id;
+    payee = standard!.consumerAddress!;
+    probe.close();
+  });
+
+  after(async function () {
+    provider.destroy();
+    await setup.sandbox.close();
+  });
+
+  const ocean = (): string => chain.contracts.oceanToken;
+  const nonce = (wallet: WalletType): Promise<number> => provider.getTransactionCount(wallet.address);
+  const inWallet = (wallet: WalletType): Promise<bigint> => tokenBalance(provider, ocean(), wallet.address);
+  const datatokenSymbol = async (token: string): Promise<string> => String(await new Contract(token, ERC20_ABI, provider).getFunction('symbol')());
+  const funds = (wallet: WalletType) => escrowFunds(provider, chain.contracts.escrow, wallet.address, ocean(), payee);
+  const paid = (extra: Partial<StartJobRequest> = {}): StartJobRequest => ({ environment, free: false, maxJobDuration: 60, datasets: [], algorithm: RAW, ...extra });
+
+  function clientFor(wallet: WalletType, extra: Partial<ConstructorParameters<typeof OceanClient>[0]> = {}): OceanClient {
+    return new OceanClient({
+      providerUrl: setup.sandbox.url,
+      chainId: chain.chainId,
+      rpcUrl: chain.rpcUrl,
+      privateKey: wallet.privateKey,
+      payment: { escrow: { escrowAddress: chain.contracts.escrow } },
+      ...extra,
+    });
+  }
+
+  /** A wallet with `deposited` OCEAN in the escrow and `kept` more in hand (whole OCEAN together). */
+  async function depositor(deposited: bigint, kept = 0n): Promise<WalletType> {
+    const wallet = await fundedWallet(chain, { ocean: Number((deposited + kept) / OCEAN) || 1 });
+    if (deposited > 0n) await escrowDeposit(connectWallet(chain.rpcUrl, wallet.privateKey, chain.chainId), chain.contracts.escrow, ocean(), deposited);
+    return wallet;
+  }
+
+  describe('the account view', function () {
+    it('shows each token once, with what the wallet and the escrow hold, to the last digit', async function () {
+      const wallet = await depositor((3n * OCEAN) / 2n, (5n * OCEAN) / 2n);
+      const client = clientFor(wallet, {
+        budget: { rules: [{ field: 'budgets[0]', token: ocean().toLowerCase(), limit: '10', windowSeconds: 3600, period: '1h' } satisfies BudgetRule] },
+      });
+      const view = await client.account();
+      assert.equal(view.address, wallet.address);
+      assert.equal(view.chainId, chain.chainId);
+      assert.equal(view.native, formatEther(await provider.getBalance(wallet.address)), 'the gas coin left after the deposit');
+      // The fee token, the budget's token (lower case) and the escrow's token are one token.
+      assert.deepEqual(view.tokens, [{ token: ocean(), symbol: 'OCEAN', decimals: 18, balance: '2.5', escrow: { available: '1.5', locked: '0.0' } }]);
+      // A token that is only in the escrow shows too.
+      const datatoken = chain.assets.dataset.datatokenAddress;
+      const holder = await fundedWallet(chain, { datatokens: { [datatoken]: 3 } });
+      await escrowDeposit(connectWallet(chain.rpcUrl, holder.privateKey, chain.chainId), chain.contracts.escrow, datatoken, 2n * OCEAN);
+      const other = clientFor(holder);
+      const held = await other.account();
+      assert.deepEqual(held.tokens.find((t) => t.token === datatoken), { token: datatoken, symbol: await datatokenSymbol(datatoken), decimals: 18, balance: '1.0', escrow: { available: '2.0', locked: '0.0' } });
+      assert.deepEqual(held.tokens.map((t) => t.token), [ocean(), datatoken]);
+      other.close();
+      client.close();
+    });
+  });
+
+  describe('withdrawals', function () {
+    it('withdraws the amount asked, then all that is left, then nothing: exact amounts, one withdraw call each', async function () {
+      const wallet = await depositor(3n * OCEAN, 2n * OCEAN);
+      const client = clientFor(wallet);
+      const before = await inWallet(wallet);
+      const sent = await nonce(wallet);
+
+      const part = await client.withdrawEscrow(ocean(), '1.25');
+      assert.match(String(part.tx), /^0x[0-9a-f]{64}$/);
+      assert.deepEqual(part, { token: ocean(), amount: '1.25', tx: part.tx, escrow: { available: '1.75', locked: '0.0' } });
+      const call = await provider.getTransaction(part.tx!);
+      assert.equal(call?.to, chain.contracts.escrow);
+      assert.equal(call?.data, ESCROW.encodeFunctionData('withdraw', [[ocean()], [(125n * OCEAN) / 100n]]));
+      assert.equal((await inWallet(wallet)) - before, (125n * OCEAN) / 100n);
+
+      const rest = await client.withdrawEscrow(ocean());
+      assert.deepEqual(rest, { token: ocean(), amount: '1.75', tx: rest.tx, escrow: { available: '0.0', locked: '0.0' } });
+      assert.equal((await provider.getTransaction(rest.tx!))?.data, ESCROW.encodeFunctionData('withdraw', [[ocean()], [(175n * OCEAN) / 100n]]));
+      assert.equal((await inWallet(wallet)) - before, 3n * OCEAN);
+      assert.equal(await nonce(wallet), sent + 2, 'one transaction per withdrawal');
+
+      const nothing = await client.withdrawEscrow(ocean());
+      assert.deepEqual(nothing, { token: ocean(), amount: '0', escrow: { available: '0.0', locked: '0.0' } });
+      assert.equal(await nonce(wallet), sent + 2, 'nothing to withdraw: no transaction');
+      client.close();
+    });
+
+    it('asking more than is available: INSUFFICIENT_FUNDS with what is available and locked, and no transaction', async function () {
+      const wallet = await depositor(OCEAN / 2n);
+      const client = clientFor(wallet);
+      const sent = await nonce(wallet);
+      const error = await failure(client.withdrawEscrow(ocean(), '10.6'));
+      assert.equal(error.code, 'INSUFFICIENT_FUNDS');
+      assert.equal(error.message, `Could not withdraw 10.6 of token ${ocean()}: the escrow holds 0.5 available for wallet ${wallet.address}; 0.0 is locked for jobs`);
+      assert.deepEqual(error.details, { field: 'amount', needed: '10.6', available: '0.5', locked: '0.0', token: ocean() });
+      assert.equal(await nonce(wallet), sent);
+      // Exactly what is available is fine.
+      assert.equal((await client.withdrawEscrow(ocean(), '0.5')).amount, '0.5');
+      client.close();
+    });
+
+    it('a token that is no address, an amount that is no amount, a chain without a known Escrow: refused before the chain is asked', async function () {
+      const wallet = await depositor(0n);
+      const client = clientFor(wallet);
+      const token = await failure(client.withdrawEscrow('OCEAN'));
+      assert.equal(token.code, 'INVALID_INPUT');
+      assert.equal(token.message, 'token: expected the 0x address of a token the escrow holds, got "OCEAN"');
+      assert.deepEqual(token.details, { field: 'token' });
+      for (const amount of ['1,5', '-1', '.5', '1e3', '2.']) {
+        const error = await failure(client.withdrawEscrow(ocean(), amount));
+        assert.equal(error.code, 'INVALID_INPUT', amount);
+        assert.equal(error.message, `amount: expected an amount of tokens such as 5 or 0.5, or nothing for all that is available, got "${amount}"`);
+        assert.deepEqual(error.details, { field: 'amount' });
+      }
+      client.close();
+      const unknown = clientFor(wallet, { payment: {} });
+      const escrow = await failure(unknown.withdrawEscrow(ocean(), '1'));
+      assert.equal(escrow.code, 'INVALID_CONFIG');
+      assert.equal(escrow.message, `escrowAddress: no Escrow contract is known for chain ${chain.chainId}; set it in the connection`);
+      assert.deepEqual(escrow.details, { field: 'escrowAddress' });
+      unknown.close();
+    });
+
+    it('a wallet without gas: INSUFFICIENT_FUNDS saying the chain\'s coin is missing, and the funds stay', async function () {
+      const wallet = await depositor(OCEAN);
+      await provider.send('anvil_setBalance', [wallet.address, '0x0']);
+      const client = clientFor(wallet);
+      const error = await failure(client.withdrawEscrow(ocean(), '1'));
+      assert.equal(error.code, 'INSUFFICIENT_FUNDS');
+      assert.equal(error.message, `Could not withdraw 1.0 of token ${ocean()} from the escrow: the wallet has not enough of the chain's native coin to pay for gas`);
+      assert.equal((await funds(wallet)).available, OCEAN);
+      client.close();
+    });
+
+    it('a nonce used meanwhile by another program with the same key: the withdrawal is sent again with the next nonce', async function () {
+      const wallet = await depositor(2n * OCEAN);
+      const client = clientFor(wallet);
+      await client.withdrawEscrow(ocean(), '1');
+      // Elsewhere, the same key sends a transaction: the client's next nonce is taken.
+      const elsewhere = connectWallet(chain.rpcUrl, wallet.privateKey, chain.chainId);
+      await (await elsewhere.sendTransaction({ to: wallet.address, value: 0n })).wait();
+      elsewhere.provider?.destroy();
+      const sent = await nonce(wallet);
+      const second = await client.withdrawEscrow(ocean(), '1');
+      assert.equal((await provider.getTransaction(second.tx!))?.nonce, sent, 'sent with the chain\'s next nonce');
+      assert.deepEqual(second.escrow, { available: '0.0', locked: '0.0' });
+      client.close();
+    });
+  });
+  describe('tokens, chains and environments that cannot be paid in', function () {
+    /** A contract at a fresh address that answers every call with `value` as one 32-byte word. */
+    async function answering(address: string, value: number): Promise<void> {
+      const push = value.toString(16).padStart(2, '0');
+      await provider.send('anvil_setCode', [address, `0x60${push}60005260206000f3`]);
+    }
+
+    it('a token claiming more than 36 decimals is refused; asked again once it claims 36, it is read anew', async function () {
+      const wallet = await depositor(0n);
+      const client = clientFor(wallet);
+      const token = Wallet.createRandom().address;
+      await answering(token, 37);
+      const refused = await failure(client.withdrawEscrow(token, '1'));
+      assert.equal(refused.code, 'PAYMENT_REFUSED');
+      assert.equal(refused.message, `Token ${token} claims 37 decimals; nothing is paid in it`);
+      assert.deepEqual(refused.details, { field: 'token', got: token });
+      await answering(token, 36);
+      const error = await failure(client.withdrawEscrow(token, '1'));
+      assert.equal(error.code, 'INSUFFICIENT_FUNDS', 'past the decimals, to the escrow');
+      assert.equal(error.details?.needed, '1.0');
+      assert.equal(error.message, `Could not withdraw 1.0 of token ${token}: the escrow holds 0.0 available for wallet ${wallet.address}; 0.0 is locked for jobs`);
+      client.close();
+    });
+
+    it('a DDO of another chain: WRONG_CHAIN, before any quote is asked', async function () {
+      const wallet = await depositor(0n);
+      const elsewhere = datasetAsset({ name: 'elsewhere', chainId: 1, serviceEndpoint: setup.sandbox.url, nftAddress: chain.assets.dataset.nftAddress, datatokenAddress: chain.assets.dataset.datatokenAddress, files: [{ content: 'x' }] });
+      setup.sandbox.context.ddos.add(elsewhere);
+      const did = String(elsewhere.ddo.id);
+      const client = clientFor(wallet);
+      const error = await failure(client.quoteJob(paid({ datasets: [{ did }] })));
+      assert.equal(error.code, 'WRONG_CHAIN');
+      assert.equal(error.message, `datasets[0] (${did}) lives on chain 1, but the connection is set to chain ${chain.chainId}`);
+      assert.deepEqual(error.details, { expected: chain.chainId, found: 1 });
+      client.close();
+    });
+
+    it('an environment the node does not list: INVALID_INPUT naming it, the node and the chain', async function () {
+      const wallet = await depositor(0n);
+      const client = clientFor(wallet);
+      const error = await failure(client.quoteJob(paid({ environment: 'no-such-environment' })));
+      assert.equal(error.code, 'INVALID_INPUT');
+      assert.equal(error.message, `environment: ${setup.sandbox.url} has no compute environment "no-such-environment" on chain ${chain.chainId}`);
+      assert.deepEqual(error.details, { field: 'environment' });
+      client.close();
+    });
+
+    it('an initialize answer without an escrow quote for a paid job: BAD_RESPONSE, and nothing is sent', async function () {
+      const wallet = await depositor(0n);
+      const client = clientFor(wallet);
+      const sent = await nonce(wallet);
+      setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify({ datasets: [], algorithm: { validOrder: false } }) });
+      const error = await failure(client.startJob(paid()));
+      assert.equal(error.code, 'BAD_RESPONSE');
+      assert.equal(error.message, 'The Ocean Node gave no escrow quote (payment) for a paid job');
+      assert.equal(await nonce(wallet), sent);
+      client.close();
+    });
+  });
+  describe('a start that fails after the escrow was made ready', function () {
+    const budget = (): { rules: BudgetRule[] } => ({ rules: [{ field: 'budgets[0]', token: ocean(), limit: '10', windowSeconds: 3600, period: '1h' }] });
+    const spent = async (client: OceanClient): Promise<string | undefined> => (await client.account()).budgets.find((b) => b.kind === 'window')?.spent;
+
+    it('refused by the node: its hold on the escrow is let go, so the next start sends nothing; the budget counts only the start that ran', async function () {
+      const wallet = await depositor(0n, 5n * OCEAN);
+      const client = clientFor(wallet, { budget: budget() });
+      const sent = await nonce(wallet);
+      const before = await inWallet(wallet);
+      setup.sandbox.fail({ method: 'POST', path: '/api/services/compute', status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'refused for the test' }) });
+      const refused = await failure(client.startJob(paid()));
+      assert.equal(refused.code, 'REQUEST_REJECTED');
+      assert.equal(refused.message, `Could not start a compute job: ${setup.sandbox.url}/api/services/compute answered HTTP 400: refused for the test`);
+      assert.equal(await nonce(wallet), sent + 3, 'approve, deposit, authorize');
+      assert.equal(before - (await inWallet(wallet)), OCEAN, 'the price went into the escrow');
+      assert.equal(await spent(client), '0.0', 'nothing was locked: the budget counts nothing');
+
+      const job = await client.startJob(paid());
+      assert.equal(await nonce(wallet), sent + 3, 'the deposit and the authorisation of the refused start serve this one');
+      assert.equal(before - (await inWallet(wallet)), OCEAN);
+      assert.equal(await spent(client), '1.0');
+      await waitForJob(client, job.jobId, 200);
+      client.close();
+    });
+
+    it('not answered in time: its price stays counted, since the node may have locked it', async function () {
+      const wallet = await depositor(0n, 5n * OCEAN);
+      const client = clientFor(wallet, { budget: budget(), http: { timeoutMs: 1000 } });
+      setup.sandbox.fail({ method: 'POST', path: '/api/services/compute', status: 500, body: 'late', delayMs: 2500 });
+      const sent = await nonce(wallet);
+      const late = await failure(client.startJob(paid()));
+      assert.equal(late.code, 'TIMEOUT');
+      assert.equal(late.details?.startUnknown, false, 'the wallet\'s jobs were checked: none started');
+      assert.equal(await nonce(wallet), sent + 3, 'approve, deposit, authorize');
+      assert.equal(await spent(client), '1.0');
+      // The start has its answer: its hold on the escrow is let go, and the deposit serves the retry.
+      const job = await client.startJob(paid());
+      assert.equal(await nonce(wallet), sent + 3, 'nothing more deposited or authorised');
+      assert.equal(await spent(client), '2.0', 'the unanswered start stays counted, and the retry too');
+      await waitForJob(client, job.jobId, 200);
+      client.close();
+    });
+  });
+});
