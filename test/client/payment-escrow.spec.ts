@@ -171,8 +171,9 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       const wallet = await depositor(2n * OCEAN);
       const client = clientFor(wallet);
       await client.withdrawEscrow(ocean(), '1');
-      // Elsewhere, the same key sends a transaction: the client's next nonce is taken.
+      // Elsewhere, the same key sends two transactions: the client's next two nonces are taken.
       const elsewhere = connectWallet(chain.rpcUrl, wallet.privateKey, chain.chainId);
+      await (await elsewhere.sendTransaction({ to: wallet.address, value: 0n })).wait();
       await (await elsewhere.sendTransaction({ to: wallet.address, value: 0n })).wait();
       elsewhere.provider?.destroy();
       const sent = await nonce(wallet);
