@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { Contract, Interface, JsonRpcProvider, ZeroAddress, hexlify, parseUnits, toUtf8Bytes, type TransactionResponse, type Wallet } from 'ethers';
+import { datasetAsset, startChainSandbox, type ChainSandbox } from '../../sandbox';
+import { connectWallet, signProviderFee, tokenBalance, type BootstrappedChain } from '../../sandbox/chain';
+import { OceanClient, type StartJobRequest } from '../../src/ocean';
+import { DATATOKEN_ABI, ERC20_ABI } from '../../src/ocean/payment/abi';
+import { sharedChain } from '../helpers/chain';
+import { failure } from '../helpers/failure';
+import { fundedWallet } from '../helpers/funded-wallet';
+import { waitForJob } from '../helpers/jobs';
+
+const OCEAN = 10n ** 18n;
+const DATATOKEN = new Interface(DATATOKEN_ABI);
+const ERC20 = new Interface(ERC20_ABI);
+
+/**
+ * Orders and provider fees on a Provider v2, on the local chain with the real contracts: the exact
+ * calls a start sends, and what it refuses before sending any.
+ */
+describe('orders and provider fees as a wallet pays them (Provider v2, local chain)', function () {
+  this.timeout(60_000);
+  let chain: BootstrappedChain;
+  let setup: ChainSandbox;
+  let provider: JsonRpcProvider;
+  let priced: string;
+  let consumer: string;
+
+  before(async function () {
+    chain = await sharedChain();
+    setup = await startChainSandbox('provider-v2', chain, { rateLimitPerMinute: 0 });
+    provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true, cacheTimeout: -1 });
+    const probe = new OceanClient({ providerUrl: setup.sandbox.url, chainId: chain.chainId });
+    const env = (await probe.environments()).find((e) => !e.isFree)!;
+    priced = env.id;
+    consumer = env.consumerAddress!;
+    probe.close();
+  });
+
+  after(async function () {
+    provider.destroy();
+    await setup.sandbox.close();
+  });
+
+  const dt = (key: 'dataset' | 'statistics'): string => chain.assets[key].datatokenAddress;
+  const ocean = (): string => chain.contracts.oceanToken;
+  const job = (extra: Partial<StartJobRequest> = {}): StartJobRequest => ({ environment: priced, datasets: [{ did: setup.assets.dataset }], algorithm: { did: setup.assets.statistics }, maxJobDuration: 60, ...extra });
+  const nonce = (wallet: Wallet): Promise<number> => provider.getTransactionCount(wallet.address);
+  const clientFor = (wallet: Wallet): OceanClient => new OceanClient({ providerUrl: setup.sandbox.url, chainId: chain.chainId, rpcUrl: chain.rpcUrl, privateKey: wallet.privateKey });
+
+  /** The wallet's transactions mined since block `from`, in order. */
+  async function sentSince(wallet: Wallet, from: number): Promise<TransactionResponse[]> {
+    const sent: TransactionResponse[] = [];
+    const last = await provider.getBlockNumber();
+    for (let n = from + 1; n <= last; n++) {
+      const block = await provider.getBlock(n, true);
+      sent.push(...(block?.prefetchedTransactions ?? []).filter((tx) => tx.from === wallet.address));
+    }
+    return sent;
+  }
+
+  it('new orders: the fee approved to the dataset\'s datatoken, then startOrder on each datatoken, made out to the environment, exact arguments', async function () {
+    const wallet = await fundedWallet(chain, { ocean: 5, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+    const client = clientFor(wallet);
+    const from = await provider.getBlockNumber();
+    const started = await client.startJob(job());
+    const sent = await sentSince(wallet, from);
+    assert.deepEqual(
+      sent.map((tx) => [tx.to, tx.data.slice(0, 10)]),
+      [
+        [ocean(), ERC20.getFunction('approve')!.selector],
+        [dt('dataset'), DATATOKEN.getFunction('startOrder')!.selector],
+        [dt('statistics'), DATATOKEN.getFunction('startOrder')!.selector],
+      ],
+      'approve, then one order per asset; the algorithm\'s fee is 0, so nothing to approve for it',
+    );
+    const [orderFor, serviceIndex, providerFee, marketFee] = DATATOKEN.decodeFunctionData('startOrder', sent[1]!.data) as unknown as [string, bigint, unknown[], unknown[]];
+    const fee = providerFee[2] as bigint;
+    assert.ok(fee > 0n && fee <= OCEAN / 2n, `a fee for a minute at 0.5 OCEAN, got ${fee}`);
+    assert.deepEqual([...ERC20.decodeFunctionData('approve', sent[0]!.data)], [dt('dataset'), fee], 'exactly the fee is allowed');
+    assert.deepEqual([orderFor, serviceIndex], [consumer, 0n]);
+    assert.deepEqual([...providerFee.slice(0, 2)], [consumer, ocean()]);
+    assert.deepEqual([...marketFee], [ZeroAddress, ZeroAddress, 0n]);
+    const [, , algorithmFee] = DATATOKEN.decodeFunctionData('startOrder', sent[2]!.data) as unknown as [string, bigint, unknown[]];
+    assert.equal(algorithmFee[2], 0n);
+    assert.equal(await tokenBalance(provider, ocean(), wallet.address), 5n * OCEAN - fee);
+    await waitForJob(client, started.jobId, 200);
+    client.close();
+  });
+
+  it('a wallet holding exactly the fee, already allowed exactly it: no approve, the two orders, and the wallet is left with nothing', async function () {
+    const wallet = await fundedWallet(chain, { ocean: 1, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+    const payer = connectWallet(chain.rpcUrl, wallet.privateKey, chain.chainId);
+    await (await new Contract(ocean(), ERC20_ABI, payer).getFunction('approve')(dt('dataset'), OCEAN)).wait();
+    payer.provider?.destroy();
+    // A fee of exactly 1 OCEAN, signed by the provider: two minutes at 0.5 OCEAN.
+    const node = connectWallet(chain.rpcUrl, chain.accounts.provider.privateKey, chain.chainId);
+    const now = Math.floor(Date.now() / 1000);
+    const signed = (amount: bigint, datatoken: string, id: string) =>
+      signProviderFee(node, {
+        providerData: hexlify(toUtf8Bytes(JSON.stringify({ environment: priced, timestamp: now, dt: datatoken, id }))),
+        providerFeeAddress: consumer,
+        providerFeeToken: ocean(),
+        providerFeeAmount: amount,
+        validUntil: BigInt(now + 120),
+      });
+    const body = { datasets: [{ datatoken: dt('dataset'), providerFee: await signed(OCEAN, dt('dataset'), 'dataset-compute') }], algorithm: { datatoken: dt('statistics'), providerFee: await signed(0n, dt('statistics'), 'algorithm-compute') } };
+    node.provider?.destroy();
+    setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify(body) });
+    const client = clientFor(wallet);
+    const from = await provider.getBlockNumber();
+    const started = await client.startJob(job({ maxJobDuration: 120 }));
+    const sent = await sentSince(wallet, from);
+    assert.deepEqual(sent.map((tx) => tx.to), [dt('dataset'), dt('statistics')], 'the allowance was enough: two startOrder, no approve');
+    assert.equal(await tokenBalance(provider, ocean(), wallet.address), 0n);
+    await waitForJob(client, started.jobId, 200);
+    client.close();
+  });
+
+  it('a provider fee the wallet cannot pay: INSUFFICIENT_FUNDS naming the fee, the token and the balance, and nothing sent', async function () {
+    const wallet = await fundedWallet(chain, { datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+    const client = clientFor(wallet);
+    const sent = await nonce(wallet);
+    const error = await failure(client.startJob(job()));
+    assert.equal(error.code, 'INSUFFICIENT_FUNDS');
+    // The fee runs to the second the provider signs it: read it from the answer, check it is a minute's.
+    const needed = String(error.details?.needed);
+    assert.ok(parseUnits(needed, 18) > 0n && parseUnits(needed, 18) <= OCEAN / 2n, `a fee for a minute at 0.5 OCEAN, got ${needed}`);
+    assert.equal(error.message, `datasets[0]: the provider fee is ${needed} of token ${ocean()}; wallet ${wallet.address} holds 0.0`);
+    assert.deepEqual(error.details, { field: 'datasets[0]', needed, available: '0.0', token: ocean() });
+    assert.equal(await nonce(wallet), sent);
+    client.close();
+  });
+
+  it('a wallet without the dataset\'s datatoken: INSUFFICIENT_FUNDS with the datatoken, after only the fee\'s approve', async function () {
+    const wallet = await fundedWallet(chain, { ocean: 5, datatokens: { [dt('statistics')]: 1 } });
+    const client = clientFor(wallet);
+    const from = await provider.getBlockNumber();
+    const error = await failure(client.startJob(job()));
+    assert.equal(error.code, 'INSUFFICIENT_FUNDS');
+    assert.equal(error.message, `datasets[0]: an order takes 1 datatoken of ${setup.assets.dataset}; wallet ${wallet.address} holds 0.0`);
+    assert.deepEqual(error.details, { field: 'datasets[0]', needed: '1', available: '0.0', token: dt('dataset') });
+    assert.deepEqual((await sentSince(wallet, from)).map((tx) => [tx.to, tx.data.slice(0, 10)]), [[ocean(), ERC20.getFunction('approve')!.selector]]);
+    client.close();
+  });
+
+  it('an initialize answer with neither a valid order nor a provider fee: BAD_RESPONSE naming the asset, and nothing sent', async function () {
+    const wallet = await fundedWallet(chain, { ocean: 5, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+    const client = clientFor(wallet);
+    setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify({ datasets: [{ datatoken: dt('dataset') }], algorithm: { datatoken: dt('statistics') } }) });
+    const sent = await nonce(wallet);
+    const error = await failure(client.startJob(job()));
+    assert.equal(error.code, 'BAD_RESPONSE');
+    assert.equal(error.message, `datasets[0]: initializeCompute gave neither a valid order nor a provider fee for ${setup.assets.dataset}`);
+    assert.equal(await nonce(wallet), sent);
+    client.close();
+  });
+
+  it('the account view of a Provider v2 wallet: the fee token, no escrow', async function () {
+    const wallet = await fundedWallet(chain, { ocean: 3 });
+    const client = clientFor(wallet);
+    const view = await client.account();
+    assert.deepEqual(view.tokens, [{ token: ocean(), symbol: 'OCEAN', decimals: 18, balance: '3.0' }]);
+    client.close();
+  });
+
+  it('a DDO and an answer that name no datatoken: the quote counts none; a start refuses it before paying', async function () {
+    const wallet = await fundedWallet(chain, { ocean: 5, datatokens: { [dt('statistics')]: 1 } });
+    const bare = datasetAsset({ name: 'no datatoken', chainId: chain.chainId, serviceEndpoint: setup.sandbox.url, nftAddress: chain.assets.dataset.nftAddress, datatokenAddress: dt('dataset'), files: [{ content: 'x' }] });
+    const service = (bare.ddo.services as Array<Record<string, unknown>>)[0]!;
+    delete service.datatokenAddress;
+    setup.sandbox.context.ddos.add(bare);
+    const did = String(bare.ddo.id);
+    const client = clientFor(wallet);
+    const zeroFee = { providerFeeAddress: consumer, providerFeeToken: ocean(), providerFeeAmount: '0', providerData: '0x', v: 27, r: `0x${'11'.repeat(32)}`, s: `0x${'22'.repeat(32)}`, validUntil: 0 };
+    const answer = JSON.stringify({ datasets: [{ providerFee: zeroFee }], algorithm: { datatoken: dt('statistics'), providerFee: zeroFee } });
+    setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: answer });
+    const quote = await client.quoteJob(job({ datasets: [{ did }] }));
+    assert.deepEqual(quote.costs.map((c) => [c.token, c.raw]), [[dt('statistics'), OCEAN.toString()]], 'one datatoken, the algorithm\'s');
+    assert.deepEqual(quote.orders.map((o) => [o.field, o.action]), [['datasets[0]', 'order'], ['algorithm', 'order']]);
+    setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: answer });
+    const sent = await nonce(wallet);
+    const error = await failure(client.startJob(job({ datasets: [{ did }] })));
+    assert.equal(error.code, 'BAD_RESPONSE');
+    assert.equal(error.message, `datasets[0]: initializeCompute gave neither a valid order nor a provider fee for ${did}`);
+    assert.equal(await nonce(wallet), sent);
+    client.close();
+  });
+});
