@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Contract, Interface, JsonRpcProvider, Wallet, formatEther, type Wallet as WalletType } from 'ethers';
-import { NODE_CONTAINER, datasetAsset, startChainSandbox, type ChainSandbox } from '../../sandbox';
-import { connectWallet, escrowDeposit, escrowFunds, tokenBalance, type BootstrappedChain } from '../../sandbox/chain';
+import { DEFAULT_ENVIRONMENTS, NODE_CONTAINER, datasetAsset, startChainSandbox, type ChainSandbox } from '../../sandbox';
+import { connectWallet, escrowDeposit, escrowFunds, startOrder, tokenBalance, type BootstrappedChain, type ProviderFee } from '../../sandbox/chain';
 import { OceanClient, type StartJobRequest } from '../../src/ocean';
 import { ERC20_ABI, ESCROW_ABI } from '../../src/ocean/payment/abi';
 import type { BudgetRule } from '../../src/ocean/payment/budget';
@@ -9,6 +9,7 @@ import { sharedChain } from '../helpers/chain';
 import { failure } from '../helpers/failure';
 import { fundedWallet } from '../helpers/funded-wallet';
 import { waitForJob } from '../helpers/jobs';
+import { call } from '../helpers/payments';
 
 const OCEAN = 10n ** 18n;
 const ESCROW = new Interface(ESCROW_ABI);
@@ -89,6 +90,29 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       assert.deepEqual(held.tokens.find((t) => t.token === datatoken), { token: datatoken, symbol: await datatokenSymbol(datatoken), decimals: 18, balance: '1.0', escrow: { available: '2.0', locked: '0.0' } });
       assert.deepEqual(held.tokens.map((t) => t.token), [ocean(), datatoken]);
       other.close();
+      client.close();
+    });
+  });
+
+  describe('quotes', function () {
+    it('a dataset passed with its order, still valid: the quote says the order is reused, and counts only the escrow', async function () {
+      const wallet = await fundedWallet(chain, { ocean: 2, datatokens: { [chain.assets.dataset.datatokenAddress]: 1 } });
+      const initialized = await call(setup.sandbox.url, 'POST', '/api/services/initializeCompute', {
+        environment,
+        payment: { chainId: chain.chainId, token: ocean(), resources: [{ id: 'cpu', amount: 1 }] },
+        maxJobDuration: 60,
+        consumerAddress: wallet.address,
+        datasets: [{ documentId: setup.assets.dataset, serviceId: 'dataset-compute' }],
+        algorithm: RAW,
+      });
+      const fee = (initialized.json as { datasets: Array<{ providerFee: ProviderFee }> }).datasets[0]!.providerFee;
+      const payer = connectWallet(chain.rpcUrl, wallet.privateKey, chain.chainId);
+      const tx = await startOrder(payer, { datatoken: chain.assets.dataset.datatokenAddress, consumer: payee, serviceIndex: 0, providerFee: fee });
+      payer.provider?.destroy();
+      const client = clientFor(wallet);
+      const quote = await client.quoteJob(paid({ datasets: [{ did: setup.assets.dataset, transferTxId: tx }] }));
+      assert.deepEqual(quote.orders, [{ field: 'datasets[0]', did: setup.assets.dataset, serviceId: 'dataset-compute', action: 'reuse', validOrder: tx }]);
+      assert.deepEqual(quote.costs.map((c) => [c.token, c.raw]), [[ocean(), OCEAN.toString()]]);
       client.close();
     });
   });
@@ -228,6 +252,21 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       assert.equal(error.message, `environment: ${setup.sandbox.url} has no compute environment "no-such-environment" on chain ${chain.chainId}`);
       assert.deepEqual(error.details, { field: 'environment' });
       client.close();
+    });
+
+    it('an environment that names no fee token: REQUEST_REJECTED naming it and the chain', async function () {
+      const feeless = await startChainSandbox('ocean-node', chain, { rateLimitPerMinute: 0, environments: [{ ...DEFAULT_ENVIRONMENTS[0]!, feeToken: '' }] });
+      try {
+        const wallet = await depositor(0n);
+        const client = clientFor(wallet, { providerUrl: feeless.sandbox.url });
+        const [env] = await client.environments();
+        const error = await failure(client.quoteJob(paid({ environment: env!.id })));
+        assert.equal(error.code, 'REQUEST_REJECTED');
+        assert.equal(error.message, `Environment ${env!.id} takes no payment on chain ${chain.chainId}`);
+        client.close();
+      } finally {
+        await feeless.sandbox.close();
+      }
     });
 
     it('an initialize answer without an escrow quote for a paid job: BAD_RESPONSE, and nothing is sent', async function () {
