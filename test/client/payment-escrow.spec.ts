@@ -281,6 +281,67 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       client.close();
     });
   });
+  describe('making the escrow ready', function () {
+    it('more than the connection may deposit: PAYMENT_LIMIT with the shortfall and the limit; too little OCEAN: INSUFFICIENT_FUNDS with the balance; nothing sent', async function () {
+      const rich = await depositor((3n * OCEAN) / 10n, 5n * OCEAN - (3n * OCEAN) / 10n);
+      const limited = clientFor(rich, { payment: { escrow: { escrowAddress: chain.contracts.escrow, maxDeposit: (7n * OCEAN) / 10n - 1n } } });
+      const sent = await nonce(rich);
+      const limit = await failure(limited.startJob(paid()));
+      assert.equal(limit.code, 'PAYMENT_LIMIT');
+      assert.equal(limit.message, 'The job costs 1.0; the escrow lacks 0.7, more than the 0.699999999999999999 the connection may deposit per job');
+      assert.deepEqual(limit.details, { needed: '0.7', limit: '0.699999999999999999', token: ocean() });
+      assert.equal(await nonce(rich), sent);
+      limited.close();
+
+      const poor = await depositor((3n * OCEAN) / 10n);
+      // The wallet keeps 0.7 OCEAN less one wei: one wei short of the shortfall.
+      const payer = connectWallet(chain.rpcUrl, poor.privateKey, chain.chainId);
+      const spare = (await inWallet(poor)) - ((7n * OCEAN) / 10n - 1n);
+      await (await new Contract(ocean(), ['function transfer(address to, uint256 amount) returns (bool)'], payer).getFunction('transfer')(payee, spare)).wait();
+      payer.provider?.destroy();
+      const client = clientFor(poor);
+      const before = await nonce(poor);
+      const error = await failure(client.startJob(paid()));
+      assert.equal(error.code, 'INSUFFICIENT_FUNDS');
+      assert.equal(error.message, `The job needs 0.7 more of token ${ocean()} in the escrow; wallet ${poor.address} holds 0.699999999999999999`);
+      assert.deepEqual(error.details, { needed: '0.7', available: '0.699999999999999999', token: ocean() });
+      assert.equal(await nonce(poor), before);
+      client.close();
+    });
+
+    it('a deposit already allowed to the escrow is not approved again; the shortfall to the wei is deposited', async function () {
+      const wallet = await depositor(0n, 5n * OCEAN);
+      const payer = connectWallet(chain.rpcUrl, wallet.privateKey, chain.chainId);
+      await (await new Contract(ocean(), ERC20_ABI, payer).getFunction('approve')(chain.contracts.escrow, OCEAN)).wait();
+      payer.provider?.destroy();
+      const client = clientFor(wallet);
+      const sent = await nonce(wallet);
+      const before = await inWallet(wallet);
+      const job = await client.startJob(paid());
+      assert.equal(await nonce(wallet), sent + 2, 'deposit and authorize: the allowance of exactly the price was enough');
+      assert.equal(before - (await inWallet(wallet)), OCEAN);
+      await waitForJob(client, job.jobId, 200);
+      client.close();
+    });
+
+    it('two starts at once: each counts on its own price, so both are deposited and the node locks both', async function () {
+      const wallet = await depositor(0n, 5n * OCEAN);
+      const client = clientFor(wallet);
+      const before = await inWallet(wallet);
+      const slow = (): StartJobRequest => paid({ algorithm: { meta: { ...RAW.meta, rawcode: 'setTimeout(() => {}, 2000)' } } });
+      const jobs = await Promise.all([client.startJob(slow()), client.startJob(slow())]);
+      // Whether the second start saw the first one's lock yet is a race: it deposits one price, or
+      // (counting the first twice while its answer is on the way) two; never none.
+      const deposited = before - (await inWallet(wallet));
+      assert.ok(deposited === 2n * OCEAN || deposited === 3n * OCEAN, `deposited ${deposited}`);
+      const escrowed = await funds(wallet);
+      assert.equal(escrowed.available + escrowed.locked, deposited);
+      assert.equal(escrowed.locked, 2n * OCEAN, 'the node locked both prices');
+      for (const job of jobs) await waitForJob(client, job.jobId, 200);
+      client.close();
+    });
+  });
+
   describe('a start that fails after the escrow was made ready', function () {
     const budget = (): { rules: BudgetRule[] } => ({ rules: [{ field: 'budgets[0]', token: ocean(), limit: '10', windowSeconds: 3600, period: '1h' }] });
     const spent = async (client: OceanClient): Promise<string | undefined> => (await client.account()).budgets.find((b) => b.kind === 'window')?.spent;

@@ -8,6 +8,7 @@ import { sharedChain } from '../helpers/chain';
 import { failure } from '../helpers/failure';
 import { fundedWallet } from '../helpers/funded-wallet';
 import { waitForJob } from '../helpers/jobs';
+import { pollUntil } from '../helpers/payments';
 
 const OCEAN = 10n ** 18n;
 const DATATOKEN = new Interface(DATATOKEN_ABI);
@@ -113,6 +114,25 @@ describe('orders and provider fees as a wallet pays them (Provider v2, local cha
     assert.deepEqual(sent.map((tx) => tx.to), [dt('dataset'), dt('statistics')], 'the allowance was enough: two startOrder, no approve');
     assert.equal(await tokenBalance(provider, ocean(), wallet.address), 0n);
     await waitForJob(client, started.jobId, 200);
+    client.close();
+  });
+
+  it('an order a start in flight is using is not handed to another start until that start has its answer', async function () {
+    const wallet = await fundedWallet(chain, { ocean: 5, datatokens: { [dt('dataset')]: 2, [dt('statistics')]: 2 } });
+    const client = clientFor(wallet);
+    await waitForJob(client, (await client.startJob(job())).jobId, 200);
+    const reused = ['reuse', 'renew'];
+    assert.ok(reused.includes((await client.quoteJob(job())).orders[0]!.action), 'the finished job\'s order is offered again');
+
+    const starts = (): number => setup.sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/api/services/compute').length;
+    const before = starts();
+    setup.sandbox.fail({ method: 'POST', path: '/api/services/compute', status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'held for the test' }), delayMs: 1500 });
+    const inFlight = client.startJob(job()).catch((error: unknown) => error);
+    await pollUntil(async () => starts(), (n) => n > before, 'the start reaching the provider');
+    const meanwhile = await client.quoteJob(job());
+    assert.deepEqual(meanwhile.orders.map((o) => [o.field, reused.includes(o.action) ? 'kept' : o.action]), [['datasets[0]', 'order'], ['algorithm', 'kept']], 'the agreement in use is ordered anew; the algorithm\'s order is shared');
+    assert.equal(((await inFlight) as { code?: string }).code, 'REQUEST_REJECTED');
+    assert.ok(reused.includes((await client.quoteJob(job())).orders[0]!.action), 'answered: the order is offered again');
     client.close();
   });
 
