@@ -9,7 +9,8 @@ import { sharedChain } from '../helpers/chain';
 import { failure } from '../helpers/failure';
 import { fundedWallet } from '../helpers/funded-wallet';
 import { waitForJob } from '../helpers/jobs';
-import { call } from '../helpers/payments';
+import { startHostileProxy } from '../helpers/hostile-proxy';
+import { call, pollUntil } from '../helpers/payments';
 
 const OCEAN = 10n ** 18n;
 const ESCROW = new Interface(ESCROW_ABI);
@@ -365,6 +366,33 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       assert.equal(await spent(client), '1.0');
       await waitForJob(client, job.jobId, 200);
       client.close();
+    });
+
+    it('cancelled by the caller, or cut off on the way: its price stays counted, since the node may have locked it', async function () {
+      const wallet = await depositor(0n, 5n * OCEAN);
+      const client = clientFor(wallet, { budget: budget() });
+      setup.sandbox.fail({ method: 'POST', path: '/api/services/compute', status: 500, body: 'late', delayMs: 3000 });
+      const controller = new AbortController();
+      const before = setup.sandbox.requests.length;
+      const cancelled = failure(client.startJob(paid(), { signal: controller.signal }));
+      await pollUntil(async () => setup.sandbox.requests.slice(before).some((r) => r.method === 'POST' && r.path === '/api/services/compute'), Boolean, 'the start reaching the node');
+      controller.abort();
+      assert.equal((await cancelled).code, 'ABORTED');
+      assert.equal(await spent(client), '1.0');
+      client.close();
+
+      const proxy = await startHostileProxy(setup.sandbox.url);
+      try {
+        proxy.rewrite({ method: 'POST', path: '/api/services/compute', times: 1, respond: (req) => req.socket.destroy() });
+        const cut = clientFor(wallet, { providerUrl: proxy.url, budget: budget() });
+        const error = await failure(cut.startJob(paid()));
+        assert.equal(error.code, 'UNREACHABLE');
+        assert.equal(error.details?.startUnknown, false, 'the wallet\'s jobs were checked: none started');
+        assert.equal(await spent(cut), '1.0');
+        cut.close();
+      } finally {
+        await proxy.close();
+      }
     });
 
     it('not answered in time: its price stays counted, since the node may have locked it', async function () {
