@@ -112,8 +112,40 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       payer.provider?.destroy();
       const client = clientFor(wallet);
       const quote = await client.quoteJob(paid({ datasets: [{ did: setup.assets.dataset, transferTxId: tx }] }));
-      assert.deepEqual(quote.orders, [{ field: 'datasets[0]', did: setup.assets.dataset, serviceId: 'dataset-compute', action: 'reuse', validOrder: tx }]);
-      assert.deepEqual(quote.costs.map((c) => [c.token, c.raw]), [[ocean(), OCEAN.toString()]]);
+      assert.deepEqual(quote, {
+        free: false,
+        environment,
+        cost: 1,
+        token: ocean(),
+        costs: [{ token: ocean(), symbol: 'OCEAN', decimals: 18, amount: '1.0', raw: OCEAN.toString() }],
+        orders: [{ field: 'datasets[0]', did: setup.assets.dataset, serviceId: 'dataset-compute', action: 'reuse', validOrder: tx }],
+        escrow: { token: ocean(), amount: '1.0', raw: OCEAN.toString(), lockSeconds: 3660, payee },
+        budget: { allowed: true },
+      });
+      client.close();
+    });
+
+    it('a free job: nothing to quote or pay, whatever the budget', async function () {
+      const wallet = await depositor(0n);
+      const client = clientFor(wallet, { budget: { rules: [{ field: 'budgets[0]', token: '*', perJob: '0' }] } });
+      const free: StartJobRequest = { environment, free: true, datasets: [], algorithm: RAW };
+      const quote = await client.quoteJob(free);
+      assert.deepEqual(quote, { free: true, environment, cost: 0, costs: [], orders: [], budget: { allowed: true } });
+      const sent = await nonce(wallet);
+      await waitForJob(client, (await client.startJob(free)).jobId, 200);
+      assert.equal(await nonce(wallet), sent, 'and its start pays nothing');
+      client.close();
+    });
+
+    it('a paid job over the budget: the quote says so, with the refusal, and pays nothing', async function () {
+      const wallet = await depositor(0n, 2n * OCEAN);
+      const client = clientFor(wallet, { budget: { rules: [{ field: 'budgets[0]', token: ocean(), perJob: '0.5' }] } });
+      const sent = await nonce(wallet);
+      const quote = await client.quoteJob(paid());
+      assert.equal(quote.budget.allowed, false);
+      assert.equal(quote.budget.refusal?.code, 'PAYMENT_LIMIT');
+      assert.equal(quote.cost, 1);
+      assert.equal(await nonce(wallet), sent);
       client.close();
     });
   });
