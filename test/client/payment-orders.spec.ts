@@ -175,6 +175,37 @@ describe('orders and provider fees as a wallet pays them (Provider v2, local cha
     client.close();
   });
 
+  it('a free job that needs orders: PAYMENT_REFUSED naming what is unpaid; with its orders passed in, nothing to pay', async function () {
+    const wallet = await fundedWallet(chain, { ocean: 1, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+    const client = clientFor(wallet);
+    const sent = await nonce(wallet);
+    const unpaid = await failure(client.quoteJob(job({ free: true })));
+    assert.equal(unpaid.code, 'PAYMENT_REFUSED');
+    assert.equal(
+      unpaid.message,
+      "Nothing was paid: the job is set to free, but a Provider v2 needs a datatoken order for datasets[0], algorithm; set the node's tier to paid to order, or pass paid orders as transferTxId",
+    );
+    assert.deepEqual(unpaid.details, { field: 'free', unpaid: ['datasets[0]', 'algorithm'] });
+    const oneUnpaid = await failure(client.quoteJob(job({ free: true, datasets: [{ did: setup.assets.dataset, transferTxId: `0x${'12'.repeat(32)}` }] })));
+    assert.deepEqual(oneUnpaid.details, { field: 'free', unpaid: ['algorithm'] });
+    const given = `0x${'34'.repeat(32)}`;
+    const paidFor = job({ free: true, datasets: [{ did: setup.assets.dataset, transferTxId: given }], algorithm: { did: setup.assets.statistics, transferTxId: given } });
+    assert.deepEqual(await client.quoteJob(paidFor), { free: true, environment: priced, cost: 0, costs: [], orders: [], budget: { allowed: true } });
+    assert.deepEqual(await client.quoteJob({ ...paidFor, free: false }), { free: false, environment: priced, cost: 0, costs: [], orders: [], budget: { allowed: true } });
+    assert.equal(await nonce(wallet), sent);
+    client.close();
+  });
+
+  it('a paid job on a connection without an RPC URL: INVALID_CONFIG naming rpcUrl', async function () {
+    const wallet = await fundedWallet(chain);
+    const client = new OceanClient({ providerUrl: setup.sandbox.url, chainId: chain.chainId, privateKey: wallet.privateKey });
+    const error = await failure(client.quoteJob(job()));
+    assert.equal(error.code, 'INVALID_CONFIG');
+    assert.equal(error.message, 'rpcUrl: paid jobs need the JSON-RPC URL of the chain; set it in the connection');
+    assert.deepEqual(error.details, { field: 'rpcUrl' });
+    client.close();
+  });
+
   it('the account view of a Provider v2 wallet: the fee token, no escrow', async function () {
     const wallet = await fundedWallet(chain, { ocean: 3 });
     const client = clientFor(wallet);
