@@ -74,7 +74,12 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
     it('shows each token once, with what the wallet and the escrow hold, to the last digit', async function () {
       const wallet = await depositor((3n * OCEAN) / 2n, (5n * OCEAN) / 2n);
       const client = clientFor(wallet, {
-        budget: { rules: [{ field: 'budgets[0]', token: ocean().toLowerCase(), limit: '10', windowSeconds: 3600, period: '1h' } satisfies BudgetRule] },
+        budget: {
+          rules: [
+            { field: 'budgets[0]', token: ocean().toLowerCase(), limit: '10', windowSeconds: 3600, period: '1h' },
+            { field: 'budgets[1]', token: '*', perJob: '1' },
+          ] satisfies BudgetRule[],
+        },
       });
       const view = await client.account();
       assert.equal(view.address, wallet.address);
@@ -82,6 +87,7 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       assert.equal(view.native, formatEther(await provider.getBalance(wallet.address)), 'the gas coin left after the deposit');
       // The fee token, the budget's token (lower case) and the escrow's token are one token.
       assert.deepEqual(view.tokens, [{ token: ocean(), symbol: 'OCEAN', decimals: 18, balance: '2.5', escrow: { available: '1.5', locked: '0.0' } }]);
+      assert.deepEqual(view.budgets.map((b) => [b.field, b.kind, b.max]), [['budgets[0]', 'window', '10']], 'the catch-all rule is for other tokens');
       // A token that is only in the escrow shows too.
       const datatoken = chain.assets.dataset.datatokenAddress;
       const holder = await fundedWallet(chain, { datatokens: { [datatoken]: 3 } });
