@@ -321,7 +321,7 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
     });
   });
   describe('making the escrow ready', function () {
-    it('more than the connection may deposit: PAYMENT_LIMIT with the shortfall and the limit; too little OCEAN: INSUFFICIENT_FUNDS with the balance; nothing sent', async function () {
+    it('more than the connection may deposit: PAYMENT_LIMIT with the shortfall and the limit; a wei too little OCEAN: INSUFFICIENT_FUNDS with the balance, nothing sent; exactly enough: deposited', async function () {
       const rich = await depositor((3n * OCEAN) / 10n, 5n * OCEAN - (3n * OCEAN) / 10n);
       const limited = clientFor(rich, { payment: { escrow: { escrowAddress: chain.contracts.escrow, maxDeposit: (7n * OCEAN) / 10n - 1n } } });
       const sent = await nonce(rich);
@@ -345,6 +345,13 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       assert.equal(error.message, `The job needs 0.7 more of token ${ocean()} in the escrow; wallet ${poor.address} holds 0.699999999999999999`);
       assert.deepEqual(error.details, { needed: '0.7', available: '0.699999999999999999', token: ocean() });
       assert.equal(await nonce(poor), before);
+      // One wei more, and the wallet holds exactly the shortfall: it is deposited, to the last wei.
+      const deployer = connectWallet(chain.rpcUrl, chain.accounts.deployer.privateKey, chain.chainId);
+      await (await new Contract(ocean(), ['function mint(address account, uint256 amount)'], deployer).getFunction('mint')(poor.address, 1n)).wait();
+      deployer.provider?.destroy();
+      const job = await client.startJob(paid());
+      assert.equal(await inWallet(poor), 0n);
+      await waitForJob(client, job.jobId, 200);
       client.close();
     });
 
