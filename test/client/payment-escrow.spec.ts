@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { Contract, Interface, JsonRpcProvider, Wallet, formatEther, type Wallet as WalletType } from 'ethers';
 import { DEFAULT_ENVIRONMENTS, NODE_CONTAINER, datasetAsset, startChainSandbox, type ChainSandbox } from '../../sandbox';
 import { connectWallet, escrowDeposit, escrowFunds, startOrder, tokenBalance, type BootstrappedChain, type ProviderFee } from '../../sandbox/chain';
@@ -268,6 +269,44 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       assert.equal(error.details?.needed, '1.0');
       assert.equal(error.message, `Could not withdraw 1.0 of token ${token}: the escrow holds 0.0 available for wallet ${wallet.address}; 0.0 is locked for jobs`);
       client.close();
+    });
+
+    it('a token without a symbol shows without one, with its own decimals', async function () {
+      const wallet = await depositor(0n);
+      const token = Wallet.createRandom().address;
+      await answering(token, 6);
+      const client = clientFor(wallet, { budget: { rules: [{ field: 'budgets[0]', token, perJob: '1' }] } });
+      const view = await client.account();
+      // The contract answers 6 to every call: 6 decimals, a balance of 6 base units, no string for a symbol; the escrow holds none of it.
+      assert.deepEqual(view.tokens.find((t) => t.token === token), { token, decimals: 6, balance: '0.000006', escrow: { available: '0.0', locked: '0.0' } });
+      client.close();
+    });
+
+    it('an RPC that did not answer is asked again by the next call, and then serves it', async function () {
+      const wallet = await depositor(OCEAN);
+      const port = new URL(chain.rpcUrl).port;
+      const sockets = new Set<Socket>();
+      const relay = createServer((socket) => {
+        const upstream = connect(Number(port), '127.0.0.1');
+        sockets.add(socket).add(upstream);
+        socket.pipe(upstream).pipe(socket);
+      });
+      await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+      const relayPort = (relay.address() as AddressInfo).port;
+      await new Promise((resolve) => relay.close(resolve));
+      const client = clientFor(wallet, { rpcUrl: `http://127.0.0.1:${relayPort}` });
+      const down = await failure(client.withdrawEscrow(ocean(), '1'));
+      assert.equal(down.code, 'UNREACHABLE');
+      assert.equal(down.message, `Cannot reach the RPC at http://127.0.0.1:${relayPort}: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${relayPort}. Check rpcUrl in the connection.`);
+      assert.deepEqual(down.details, { field: 'rpcUrl' });
+      await new Promise<void>((resolve) => relay.listen(relayPort, '127.0.0.1', resolve));
+      try {
+        assert.equal((await client.withdrawEscrow(ocean(), '1')).amount, '1.0');
+      } finally {
+        client.close();
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => relay.close(resolve));
+      }
     });
 
     it('a DDO of another chain: WRONG_CHAIN, before any quote is asked', async function () {
