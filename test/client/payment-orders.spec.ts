@@ -206,6 +206,29 @@ describe('orders and provider fees as a wallet pays them (Provider v2, local cha
     client.close();
   });
 
+  it('an answer naming another datatoken than the DDO: PAYMENT_REFUSED naming both, and nothing sent', async function () {
+    const wallet = await fundedWallet(chain, { ocean: 5, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+    const client = clientFor(wallet);
+    const zeroFee = { providerFeeAddress: consumer, providerFeeToken: ocean(), providerFeeAmount: '0', providerData: '0x', v: 27, r: `0x${'11'.repeat(32)}`, s: `0x${'22'.repeat(32)}`, validUntil: 0 };
+    const body = { datasets: [{ datatoken: dt('dataset').toLowerCase(), providerFee: zeroFee }], algorithm: { datatoken: dt('dataset'), providerFee: zeroFee } };
+    setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify(body) });
+    const sent = await nonce(wallet);
+    const error = await failure(client.startJob(job()));
+    assert.equal(error.code, 'PAYMENT_REFUSED');
+    assert.equal(error.message, `Nothing was paid: the backend's price quote was refused, because it names datatoken ${dt('dataset')} for algorithm, not the DDO's ${dt('statistics')}`);
+    assert.deepEqual(error.details, { field: 'algorithm.datatoken', expected: dt('statistics'), got: dt('dataset') });
+    assert.equal(await nonce(wallet), sent, 'the dataset\'s datatoken, in lower case, is its own: only the algorithm\'s was refused');
+    client.close();
+  });
+
+  it('the wallet view on a connection without a key: INVALID_CONFIG naming privateKey', async function () {
+    const client = new OceanClient({ providerUrl: setup.sandbox.url, chainId: chain.chainId, rpcUrl: chain.rpcUrl });
+    const error = await failure(client.account());
+    assert.equal(error.code, 'INVALID_CONFIG');
+    assert.equal(error.message, 'privateKey: a wallet key is needed to pay for jobs; set one in the connection');
+    client.close();
+  });
+
   it('the account view of a Provider v2 wallet: the fee token, no escrow', async function () {
     const wallet = await fundedWallet(chain, { ocean: 3 });
     const client = clientFor(wallet);
