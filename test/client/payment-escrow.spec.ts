@@ -132,6 +132,17 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       client.close();
     });
 
+    it('a dataset the node asks nothing for: shown as given, with nothing to pay for it', async function () {
+      const wallet = await depositor(0n);
+      const client = clientFor(wallet);
+      const payment = { escrowAddress: chain.contracts.escrow, payee, chainId: chain.chainId, token: ocean(), amount: OCEAN.toString(), minLockSeconds: 3660 };
+      setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify({ datasets: [], algorithm: { validOrder: false }, payment }) });
+      const quote = await client.quoteJob(paid({ datasets: [{ did: setup.assets.dataset }] }));
+      assert.deepEqual(quote.orders, [{ field: 'datasets[0]', did: setup.assets.dataset, serviceId: 'dataset-compute', action: 'given' }]);
+      assert.deepEqual(quote.costs.map((c) => [c.token, c.raw]), [[ocean(), OCEAN.toString()]]);
+      client.close();
+    });
+
     it('a free job: nothing to quote or pay, whatever the budget', async function () {
       const wallet = await depositor(0n);
       const client = clientFor(wallet, { budget: { rules: [{ field: 'budgets[0]', token: '*', perJob: '0' }] } });
