@@ -88,7 +88,7 @@ describe('orders and provider fees as a wallet pays them (Provider v2, local cha
     client.close();
   });
 
-  it('a wallet holding exactly the fee, already allowed exactly it: no approve, the two orders, and the wallet is left with nothing', async function () {
+  it('a wallet holding exactly the fee, already allowed exactly it: the quote in full; then no approve, the two orders, and the wallet is left with nothing', async function () {
     const wallet = await fundedWallet(chain, { ocean: 1, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
     const payer = connectWallet(chain.rpcUrl, wallet.privateKey, chain.chainId);
     await (await new Contract(ocean(), ERC20_ABI, payer).getFunction('approve')(dt('dataset'), OCEAN)).wait();
@@ -106,8 +106,25 @@ describe('orders and provider fees as a wallet pays them (Provider v2, local cha
       });
     const body = { datasets: [{ datatoken: dt('dataset'), providerFee: await signed(OCEAN, dt('dataset'), 'dataset-compute') }], algorithm: { datatoken: dt('statistics'), providerFee: await signed(0n, dt('statistics'), 'algorithm-compute') } };
     node.provider?.destroy();
-    setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify(body) });
+    setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify(body), times: 2 });
     const client = clientFor(wallet);
+    const symbol = async (token: string): Promise<string> => String(await new Contract(token, ERC20_ABI, provider).getFunction('symbol')());
+    assert.deepEqual(await client.quoteJob(job({ maxJobDuration: 120 })), {
+      free: false,
+      environment: priced,
+      cost: 1,
+      token: ocean(),
+      costs: [
+        { token: dt('dataset'), symbol: await symbol(dt('dataset')), decimals: 18, amount: '1.0', raw: OCEAN.toString() },
+        { token: ocean(), symbol: 'OCEAN', decimals: 18, amount: '1.0', raw: OCEAN.toString() },
+        { token: dt('statistics'), symbol: await symbol(dt('statistics')), decimals: 18, amount: '1.0', raw: OCEAN.toString() },
+      ],
+      orders: [
+        { field: 'datasets[0]', did: setup.assets.dataset, serviceId: 'dataset-compute', action: 'order' },
+        { field: 'algorithm', did: setup.assets.statistics, serviceId: 'algorithm-compute', action: 'order' },
+      ],
+      budget: { allowed: true },
+    });
     const from = await provider.getBlockNumber();
     const started = await client.startJob(job({ maxJobDuration: 120 }));
     const sent = await sentSince(wallet, from);
