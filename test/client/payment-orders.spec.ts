@@ -267,6 +267,7 @@ describe('orders and provider fees as a wallet pays them (Provider v2, local cha
     setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: answer });
     const quote = await client.quoteJob(job({ datasets: [{ did }] }));
     assert.deepEqual(quote.costs.map((c) => [c.token, c.raw]), [[dt('statistics'), OCEAN.toString()]], 'one datatoken, the algorithm\'s');
+    assert.deepEqual([quote.token, quote.cost], [ocean(), 0], 'fees in OCEAN, of 0');
     assert.deepEqual(quote.orders.map((o) => [o.field, o.action]), [['datasets[0]', 'order'], ['algorithm', 'order']]);
     setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: answer });
     const sent = await nonce(wallet);
