@@ -183,7 +183,10 @@ describe('orders and provider fees as a wallet pays them (Provider v2, local cha
   it('an initialize answer with neither a valid order nor a provider fee: BAD_RESPONSE naming the asset, and nothing sent', async function () {
     const wallet = await fundedWallet(chain, { ocean: 5, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
     const client = clientFor(wallet);
-    setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify({ datasets: [{ datatoken: dt('dataset') }], algorithm: { datatoken: dt('statistics') } }) });
+    setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify({ datasets: [{ datatoken: dt('dataset') }], algorithm: { datatoken: dt('statistics') } }), times: 2 });
+    const quote = await client.quoteJob(job());
+    assert.deepEqual([quote.cost, quote.costs.map((c) => c.token)], [0, [dt('dataset'), dt('statistics')]], 'no fee token named: a datatoken each, nothing else');
+    assert.equal('token' in quote, false);
     const sent = await nonce(wallet);
     const error = await failure(client.startJob(job()));
     assert.equal(error.code, 'BAD_RESPONSE');
