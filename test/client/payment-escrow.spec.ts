@@ -133,20 +133,26 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
     });
 
     it('a dataset the node asks nothing for: shown as given, with nothing to pay for it', async function () {
-      const wallet = await depositor(0n);
+      const wallet = await depositor(0n, 2n * OCEAN);
       const client = clientFor(wallet);
       const payment = { escrowAddress: chain.contracts.escrow, payee, chainId: chain.chainId, token: ocean(), amount: OCEAN.toString(), minLockSeconds: 3660 };
       setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify({ datasets: [], algorithm: { validOrder: false }, payment }) });
       const quote = await client.quoteJob(paid({ datasets: [{ did: setup.assets.dataset }] }));
       assert.deepEqual(quote.orders, [{ field: 'datasets[0]', did: setup.assets.dataset, serviceId: 'dataset-compute', action: 'given' }]);
       assert.deepEqual(quote.costs.map((c) => [c.token, c.raw]), [[ocean(), OCEAN.toString()]]);
+      // A start orders nothing for it, pays the escrow, and the node (which does want an order) refuses.
+      setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify({ datasets: [], algorithm: { validOrder: false }, payment }) });
+      const sent = await nonce(wallet);
+      const error = await failure(client.startJob(paid({ datasets: [{ did: setup.assets.dataset }] })));
+      assert.equal(error.code, 'ORDER_INVALID');
+      assert.equal(await nonce(wallet), sent + 3, 'approve, deposit, authorize: no order');
       client.close();
     });
 
-    it('a free job: nothing to quote or pay, whatever the budget', async function () {
+    it('a free job, even on a published dataset: nothing to quote or pay, whatever the budget', async function () {
       const wallet = await depositor(0n);
       const client = clientFor(wallet, { budget: { rules: [{ field: 'budgets[0]', token: '*', perJob: '0' }] } });
-      const free: StartJobRequest = { environment, free: true, datasets: [], algorithm: RAW };
+      const free: StartJobRequest = { environment, free: true, datasets: [{ did: setup.assets.dataset }], algorithm: RAW };
       const quote = await client.quoteJob(free);
       assert.deepEqual(quote, { free: true, environment, cost: 0, costs: [], orders: [], budget: { allowed: true } });
       const sent = await nonce(wallet);
