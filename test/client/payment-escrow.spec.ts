@@ -149,6 +149,24 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       client.close();
     });
 
+    it('an Ocean Node provider fee is bounded by the job\'s escrow price, and counted with it', async function () {
+      const wallet = await depositor(0n);
+      const client = clientFor(wallet);
+      const twoCpus: Partial<StartJobRequest> = { datasets: [{ did: setup.assets.dataset }], resources: [{ id: 'cpu', amount: 2 }] };
+      const payment = { escrowAddress: chain.contracts.escrow, payee, chainId: chain.chainId, token: ocean(), amount: (2n * OCEAN).toString(), minLockSeconds: 3660 };
+      const fee = { providerFeeAddress: payee, providerFeeToken: ocean(), providerFeeAmount: (2n * OCEAN).toString(), providerData: '0x', v: 27, r: `0x${'11'.repeat(32)}`, s: `0x${'22'.repeat(32)}`, validUntil: 0 };
+      const answer = (amount: bigint): string => JSON.stringify({ datasets: [{ datatoken: chain.assets.dataset.datatokenAddress, providerFee: { ...fee, providerFeeAmount: amount.toString() } }], algorithm: { validOrder: false }, payment });
+      // Two CPUs for a minute: 2 OCEAN in escrow, and a provider fee of as much is within the price.
+      setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: answer(2n * OCEAN) });
+      const quote = await client.quoteJob(paid(twoCpus));
+      assert.deepEqual(quote.costs.map((c) => [c.token, c.raw]), [[chain.assets.dataset.datatokenAddress, OCEAN.toString()], [ocean(), (4n * OCEAN).toString()]]);
+      assert.equal(quote.cost, 4);
+      setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: answer(3n * OCEAN) });
+      const over = await failure(client.quoteJob(paid(twoCpus)));
+      assert.equal(over.message, "Nothing was paid: the backend's price quote was refused, because its provider fees come to 3.0 where the environment's price makes 2.0");
+      client.close();
+    });
+
     it('a free job, even on a published dataset: nothing to quote or pay, whatever the budget', async function () {
       const wallet = await depositor(0n);
       const client = clientFor(wallet, { budget: { rules: [{ field: 'budgets[0]', token: '*', perJob: '0' }] } });
