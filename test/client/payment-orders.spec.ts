@@ -104,7 +104,9 @@ describe('orders and provider fees as a wallet pays them (Provider v2, local cha
         providerFeeAmount: amount,
         validUntil: BigInt(now + 120),
       });
-    const body = { datasets: [{ datatoken: dt('dataset'), providerFee: await signed(OCEAN, dt('dataset'), 'dataset-compute') }], algorithm: { datatoken: dt('statistics'), providerFee: await signed(0n, dt('statistics'), 'algorithm-compute') } };
+    // An escrow quote in a Provider v2 answer is none of its business: ignored, nothing is escrowed.
+    const stray = { escrowAddress: chain.contracts.escrow, payee: wallet.address, chainId: 1, token: dt('dataset'), amount: '1', minLockSeconds: 1 };
+    const body = { datasets: [{ datatoken: dt('dataset'), providerFee: await signed(OCEAN, dt('dataset'), 'dataset-compute') }], algorithm: { datatoken: dt('statistics'), providerFee: await signed(0n, dt('statistics'), 'algorithm-compute') }, payment: stray };
     node.provider?.destroy();
     setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify(body), times: 2 });
     const client = clientFor(wallet);
@@ -246,6 +248,32 @@ describe('orders and provider fees as a wallet pays them (Provider v2, local cha
     const error = await failure(client.account());
     assert.equal(error.code, 'INVALID_CONFIG');
     assert.equal(error.message, 'privateKey: a wallet key is needed to pay for jobs; set one in the connection');
+    client.close();
+  });
+
+  it('a provider fee above the environment\'s price for the job\'s time: PAYMENT_REFUSED with both amounts, and nothing sent', async function () {
+    const wallet = await fundedWallet(chain, { ocean: 5, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+    const client = clientFor(wallet);
+    const fee = { providerFeeAddress: consumer, providerFeeToken: ocean(), providerFeeAmount: OCEAN.toString(), providerData: '0x', v: 27, r: `0x${'11'.repeat(32)}`, s: `0x${'22'.repeat(32)}`, validUntil: 0 };
+    setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify({ datasets: [{ datatoken: dt('dataset'), providerFee: fee }], algorithm: { datatoken: dt('statistics'), providerFee: { ...fee, providerFeeAmount: '0' } } }) });
+    const sent = await nonce(wallet);
+    const error = await failure(client.startJob(job()));
+    assert.equal(error.code, 'PAYMENT_REFUSED');
+    assert.equal(error.message, "Nothing was paid: the backend's price quote was refused, because its provider fees come to 1.0 where the environment's price makes 0.5");
+    assert.deepEqual(error.details, { field: 'providerFeeAmount', expected: '0.5', got: '1.0', token: ocean() });
+    assert.equal(await nonce(wallet), sent);
+    client.close();
+  });
+
+  it('a still-valid order whose fee ran out: quoted as renew, costing only the new fee', async function () {
+    const wallet = await fundedWallet(chain, { ocean: 5, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+    const client = clientFor(wallet);
+    await waitForJob(client, (await client.startJob(job())).jobId, 200);
+    const quote = await client.quoteJob(job({ maxJobDuration: 120 }));
+    assert.equal(quote.orders[0]!.action, 'renew');
+    assert.match(String(quote.orders[0]!.validOrder), /^0x[0-9a-f]{64}$/);
+    assert.deepEqual(quote.costs.map((c) => c.token), [ocean()], 'the fee, no datatoken');
+    assert.ok(BigInt(quote.costs[0]!.raw) > OCEAN / 2n && BigInt(quote.costs[0]!.raw) <= OCEAN, `a fee for up to two minutes at 0.5 OCEAN, got ${quote.costs[0]!.raw}`);
     client.close();
   });
 
