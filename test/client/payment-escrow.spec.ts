@@ -167,6 +167,21 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       client.close();
     });
 
+    it('an order a start in flight uses is shared on Ocean Node: runs do not hold orders there', async function () {
+      const wallet = await fundedWallet(chain, { ocean: 5, datatokens: { [chain.assets.dataset.datatokenAddress]: 1 } });
+      const client = clientFor(wallet);
+      await waitForJob(client, (await client.startJob(paid({ datasets: [{ did: setup.assets.dataset }] }))).jobId, 200);
+      const starts = (): number => setup.sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/api/services/compute').length;
+      const before = starts();
+      setup.sandbox.fail({ method: 'POST', path: '/api/services/compute', status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'held for the test' }), delayMs: 1500 });
+      const inFlight = client.startJob(paid({ datasets: [{ did: setup.assets.dataset }] })).catch((error: unknown) => error);
+      await pollUntil(async () => starts(), (n) => n > before, 'the start reaching the node');
+      const meanwhile = await client.quoteJob(paid({ datasets: [{ did: setup.assets.dataset }] }));
+      assert.equal(meanwhile.orders[0]!.action, 'reuse', 'the order the start in flight uses is offered all the same');
+      assert.equal(((await inFlight) as { code?: string }).code, 'REQUEST_REJECTED');
+      client.close();
+    });
+
     it('a free job, even on a published dataset: nothing to quote or pay, whatever the budget', async function () {
       const wallet = await depositor(0n);
       const client = clientFor(wallet, { budget: { rules: [{ field: 'budgets[0]', token: '*', perJob: '0' }] } });

@@ -155,6 +155,20 @@ describe('orders and provider fees as a wallet pays them (Provider v2, local cha
     client.close();
   });
 
+  it('the order of a job still running is its agreement: the next quote orders the dataset anew; once stopped, the order is offered again', async function () {
+    const ticker = chain.assets.longRunning.datatokenAddress;
+    const wallet = await fundedWallet(chain, { ocean: 5, datatokens: { [dt('dataset')]: 2, [ticker]: 1 } });
+    const client = clientFor(wallet);
+    const long = job({ algorithm: { did: setup.assets.longRunning } });
+    const running = await client.startJob(long);
+    const meanwhile = await client.quoteJob(long);
+    assert.deepEqual(meanwhile.orders.map((o) => [o.field, o.action === 'order' ? 'order' : 'kept']), [['datasets[0]', 'order'], ['algorithm', 'kept']]);
+    await client.stopJob(running.jobId);
+    await waitForJob(client, running.jobId, 200);
+    assert.notEqual((await client.quoteJob(long)).orders[0]!.action, 'order');
+    client.close();
+  });
+
   it('a provider fee the wallet cannot pay: INSUFFICIENT_FUNDS naming the fee, the token and the balance, and nothing sent', async function () {
     const wallet = await fundedWallet(chain, { datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
     const client = clientFor(wallet);
