@@ -517,7 +517,10 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
 
       const proxy = await startHostileProxy(setup.sandbox.url);
       try {
-        proxy.rewrite({ method: 'POST', path: '/api/services/compute', times: 1, respond: (req) => req.socket.destroy() });
+        proxy.rewrite({ method: 'POST', path: '/api/services/compute', times: 1, respond: (req) => {
+            req.socket.destroy();
+          },
+        });
         const cut = clientFor(wallet, { providerUrl: proxy.url, budget: budget() });
         const error = await failure(cut.startJob(paid()));
         assert.equal(error.code, 'UNREACHABLE');
