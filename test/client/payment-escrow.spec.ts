@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { IncomingMessage } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { Contract, Interface, JsonRpcProvider, Wallet, formatEther, type Wallet as WalletType } from 'ethers';
 import { DEFAULT_ENVIRONMENTS, NODE_CONTAINER, datasetAsset, startChainSandbox, type ChainSandbox } from '../../sandbox';
@@ -517,10 +518,10 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
 
       const proxy = await startHostileProxy(setup.sandbox.url);
       try {
-        proxy.rewrite({ method: 'POST', path: '/api/services/compute', times: 1, respond: (req) => {
-            req.socket.destroy();
-          },
-        });
+        const cutOff = (req: IncomingMessage): void => {
+          req.socket.destroy();
+        };
+        proxy.rewrite({ method: 'POST', path: '/api/services/compute', times: 1, respond: cutOff });
         const cut = clientFor(wallet, { providerUrl: proxy.url, budget: budget() });
         const error = await failure(cut.startJob(paid()));
         assert.equal(error.code, 'UNREACHABLE');
