@@ -460,6 +460,36 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       client.close();
     });
 
+    it('a wallet without gas: each escrow step says what it could not do', async function () {
+      const gasless = async (wallet: WalletType): Promise<void> => {
+        await provider.send('anvil_setBalance', [wallet.address, '0x0']);
+      };
+      const noGas = "the wallet has not enough of the chain's native coin to pay for gas";
+      // Nothing in the escrow yet: the allowance for the deposit comes first.
+      const fresh = await depositor(0n, 2n * OCEAN);
+      await gasless(fresh);
+      const first = clientFor(fresh);
+      assert.equal((await failure(first.startJob(paid()))).message, `Could not allow the escrow deposit: ${noGas}`);
+      first.close();
+      // Allowed already: the deposit itself.
+      const allowed = await depositor(0n, 2n * OCEAN);
+      const payer = connectWallet(chain.rpcUrl, allowed.privateKey, chain.chainId);
+      await (await new Contract(ocean(), ERC20_ABI, payer).getFunction('approve')(chain.contracts.escrow, OCEAN)).wait();
+      payer.provider?.destroy();
+      await gasless(allowed);
+      const second = clientFor(allowed);
+      assert.equal((await failure(second.startJob(paid()))).message, `Could not deposit into the escrow: ${noGas}`);
+      second.close();
+      // Deposited already: the authorisation.
+      const deposited = await depositor(OCEAN, OCEAN);
+      await gasless(deposited);
+      const third = clientFor(deposited);
+      const error = await failure(third.startJob(paid()));
+      assert.equal(error.code, 'INSUFFICIENT_FUNDS');
+      assert.equal(error.message, `Could not authorise the node ${payee} to lock the job's payment: ${noGas}`);
+      third.close();
+    });
+
     it('two starts at once: each counts on its own price, so both are deposited and the node locks both', async function () {
       const wallet = await depositor(0n, 5n * OCEAN);
       const client = clientFor(wallet);

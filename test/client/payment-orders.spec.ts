@@ -169,6 +169,29 @@ describe('orders and provider fees as a wallet pays them (Provider v2, local cha
     client.close();
   });
 
+  it('a wallet without gas: the fee\'s allowance says it could not be given, naming the asset', async function () {
+    const wallet = await fundedWallet(chain, { ocean: 5, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+    await provider.send('anvil_setBalance', [wallet.address, '0x0']);
+    const client = clientFor(wallet);
+    const error = await failure(client.startJob(job()));
+    assert.equal(error.code, 'INSUFFICIENT_FUNDS');
+    assert.equal(error.message, "Could not allow the provider fee of datasets[0]: the wallet has not enough of the chain's native coin to pay for gas");
+    client.close();
+  });
+
+  it('a wallet without gas, renewing an order whose fee it already allowed: the renewal says it could not be sent', async function () {
+    const wallet = await fundedWallet(chain, { ocean: 5, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
+    const client = clientFor(wallet);
+    await waitForJob(client, (await client.startJob(job())).jobId, 200);
+    const payer = connectWallet(chain.rpcUrl, wallet.privateKey, chain.chainId);
+    await (await new Contract(ocean(), ERC20_ABI, payer).getFunction('approve')(dt('dataset'), 5n * OCEAN)).wait();
+    payer.provider?.destroy();
+    await provider.send('anvil_setBalance', [wallet.address, '0x0']);
+    const error = await failure(client.startJob(job({ maxJobDuration: 120 })));
+    assert.equal(error.message, `Could not renew the order of datasets[0] (${setup.assets.dataset}): the wallet has not enough of the chain's native coin to pay for gas`);
+    client.close();
+  });
+
   it('a provider fee the wallet cannot pay: INSUFFICIENT_FUNDS naming the fee, the token and the balance, and nothing sent', async function () {
     const wallet = await fundedWallet(chain, { datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
     const client = clientFor(wallet);
