@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { Contract, Interface, JsonRpcProvider, Wallet, formatEther, type Wallet as WalletType } from 'ethers';
 import { DEFAULT_ENVIRONMENTS, NODE_CONTAINER, datasetAsset, startChainSandbox, type ChainSandbox } from '../../sandbox';
-import { connectWallet, escrowDeposit, escrowFunds, startOrder, tokenBalance, type BootstrappedChain, type ProviderFee } from '../../sandbox/chain';
+import { connectWallet, escrowAuthorize, escrowDeposit, escrowFunds, startOrder, tokenBalance, type BootstrappedChain, type ProviderFee } from '../../sandbox/chain';
 import { OceanClient, type StartJobRequest } from '../../src/ocean';
 import { ERC20_ABI, ESCROW_ABI } from '../../src/ocean/payment/abi';
 import type { BudgetRule } from '../../src/ocean/payment/budget';
@@ -457,6 +457,24 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       assert.equal(await nonce(wallet), sent + 2, 'deposit and authorize: the allowance of exactly the price was enough');
       assert.equal(before - (await inWallet(wallet)), OCEAN);
       await waitForJob(client, job.jobId, 200);
+      client.close();
+    });
+
+    it('an authorisation with locks to spare but no amount left beside a running job\'s lock is raised by the job\'s price', async function () {
+      const wallet = await depositor(2n * OCEAN, OCEAN);
+      const payer = connectWallet(chain.rpcUrl, wallet.privateKey, chain.chainId);
+      await escrowAuthorize(payer, chain.contracts.escrow, { token: ocean(), payee, maxLockedAmount: OCEAN, maxLockSeconds: 3660n, maxLockCounts: 2n });
+      payer.provider?.destroy();
+      const client = clientFor(wallet);
+      const sent = await nonce(wallet);
+      const slow = paid({ algorithm: { meta: { ...RAW.meta, rawcode: 'setTimeout(() => {}, 2000)' } } });
+      const first = await client.startJob(slow);
+      assert.equal(await nonce(wallet), sent, 'the first job fits the authorisation');
+      const second = await client.startJob(paid());
+      assert.equal(await nonce(wallet), sent + 1, 'one authorize for the second');
+      const auth = (await funds(wallet)).authorization;
+      assert.deepEqual([auth?.maxLockedAmount, auth?.maxLockSeconds, auth?.maxLockCounts], [2n * OCEAN, 3660n, 2n]);
+      for (const job of [first, second]) await waitForJob(client, job.jobId, 200);
       client.close();
     });
 
