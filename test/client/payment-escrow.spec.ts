@@ -583,8 +583,8 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
 
     it('not answered in time: its price stays counted, since the node may have locked it', async function () {
       const wallet = await depositor(0n, 5n * OCEAN);
-      const client = clientFor(wallet, { budget: budget(), http: { timeoutMs: 1000 } });
-      setup.sandbox.fail({ method: 'POST', path: '/api/services/compute', status: 500, body: 'late', delayMs: 2500 });
+      const client = clientFor(wallet, { budget: budget(), http: { timeoutMs: 4000 } });
+      setup.sandbox.fail({ method: 'POST', path: '/api/services/compute', status: 500, body: 'late', delayMs: 5000 });
       const sent = await nonce(wallet);
       const late = await failure(client.startJob(paid()));
       assert.equal(late.code, 'TIMEOUT');
