@@ -174,7 +174,7 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       await waitForJob(client, (await client.startJob(paid({ datasets: [{ did: setup.assets.dataset }] }))).jobId, 200);
       const starts = (): number => setup.sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/api/services/compute').length;
       const before = starts();
-      setup.sandbox.fail({ method: 'POST', path: '/api/services/compute', status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'held for the test' }), delayMs: 1500 });
+      setup.sandbox.fail({ method: 'POST', path: '/api/services/compute', status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'held for the test' }), delayMs: 4000 });
       const inFlight = client.startJob(paid({ datasets: [{ did: setup.assets.dataset }] })).catch((error: unknown) => error);
       await pollUntil(async () => starts(), (n) => n > before, 'the start reaching the node');
       const meanwhile = await client.quoteJob(paid({ datasets: [{ did: setup.assets.dataset }] }));

@@ -145,7 +145,7 @@ describe('orders and provider fees as a wallet pays them (Provider v2, local cha
 
     const starts = (): number => setup.sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/api/services/compute').length;
     const before = starts();
-    setup.sandbox.fail({ method: 'POST', path: '/api/services/compute', status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'held for the test' }), delayMs: 1500 });
+    setup.sandbox.fail({ method: 'POST', path: '/api/services/compute', status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'held for the test' }), delayMs: 4000 });
     const inFlight = client.startJob(job()).catch((error: unknown) => error);
     await pollUntil(async () => starts(), (n) => n > before, 'the start reaching the provider');
     const meanwhile = await client.quoteJob(job());
