@@ -183,6 +183,21 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       client.close();
     });
 
+    it('a lock longer than the job and an hour to claim is refused; a connection may allow a longer claim', async function () {
+      const wallet = await depositor(0n);
+      const lockedFor = (seconds: number): string =>
+        JSON.stringify({ datasets: [], algorithm: { validOrder: false }, payment: { escrowAddress: chain.contracts.escrow, payee, chainId: chain.chainId, token: ocean(), amount: OCEAN.toString(), minLockSeconds: seconds } });
+      const client = clientFor(wallet);
+      setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: lockedFor(3661) });
+      const error = await failure(client.quoteJob(paid()));
+      assert.equal(error.message, "Nothing was paid: the backend's price quote was refused, because it wants funds locked for 3661 s, more than the job's duration plus 3600 s to claim (3660 s)");
+      client.close();
+      const patient = clientFor(wallet, { payment: { escrow: { escrowAddress: chain.contracts.escrow, claimSeconds: 7200 } } });
+      setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: lockedFor(7260) });
+      assert.equal((await patient.quoteJob(paid())).escrow?.lockSeconds, 7260);
+      patient.close();
+    });
+
     it('a free job, even on a published dataset: nothing to quote or pay, whatever the budget', async function () {
       const wallet = await depositor(0n);
       const client = clientFor(wallet, { budget: { rules: [{ field: 'budgets[0]', token: '*', perJob: '0' }] } });
