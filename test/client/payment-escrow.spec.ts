@@ -337,6 +337,49 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       client.close();
     });
 
+    /** A contract that answers every call with the ABI encoding of the string `text` (so its first word, 32, is read as decimals). */
+    async function answeringText(address: string, text: string): Promise<void> {
+      const words = Math.ceil(text.length / 32);
+      const data = Buffer.from(text.padEnd(words * 32, '\0')).toString('hex');
+      let code = '602060005260' + text.length.toString(16).padStart(2, '0') + '602052';
+      for (let w = 0; w < words; w++) code += `7f${data.slice(w * 64, w * 64 + 64)}60${(0x40 + w * 32).toString(16)}52`;
+      code += `60${(0x40 + words * 32).toString(16)}6000f3`;
+      await provider.send('anvil_setCode', [address, `0x${code}`]);
+    }
+
+    it('a token\'s symbol is read once, and shown up to 32 characters; a longer one is not', async function () {
+      const wallet = await depositor(0n);
+      const [short, long] = [Wallet.createRandom().address, Wallet.createRandom().address];
+      await answeringText(short, 'S'.repeat(32));
+      await answeringText(long, 'L'.repeat(33));
+      const client = clientFor(wallet, { budget: { rules: [short, long].map((token, i) => ({ field: `budgets[${i}]`, token, perJob: '1' })) } });
+      const view = await client.account();
+      assert.deepEqual(view.tokens.find((t) => t.token === short)?.symbol, 'S'.repeat(32));
+      const shown = view.tokens.find((t) => t.token === long);
+      assert.equal(shown?.decimals, 32);
+      assert.equal('symbol' in (shown ?? {}), false);
+      // Read once: a contract that changes its symbol later is shown as first read.
+      await answeringText(short, 'T'.repeat(32));
+      assert.equal((await client.account()).tokens.find((t) => t.token === short)?.symbol, 'S'.repeat(32));
+      client.close();
+    });
+
+    it('a token\'s decimals are read once; 0 decimals is a token too', async function () {
+      const wallet = await depositor(0n);
+      const token = Wallet.createRandom().address;
+      await answeringText(token, 'x');
+      const client = clientFor(wallet, { budget: { rules: [{ field: 'budgets[0]', token, perJob: '1' }] } });
+      assert.equal((await client.account()).tokens.find((t) => t.token === token)?.decimals, 32);
+      await answering(token, 0);
+      const again = (await client.account()).tokens.find((t) => t.token === token);
+      assert.deepEqual([again?.decimals, again?.balance], [32, '0.0'], 'the decimals as first read; the balance read anew');
+      client.close();
+      const fresh = clientFor(wallet);
+      const error = await failure(fresh.withdrawEscrow(token, '1'));
+      assert.deepEqual([error.code, error.details?.needed], ['INSUFFICIENT_FUNDS', '1'], 'read anew by another connection: 0 decimals, whole tokens');
+      fresh.close();
+    });
+
     it('a token without a symbol shows without one, with its own decimals', async function () {
       const wallet = await depositor(0n);
       const token = Wallet.createRandom().address;
