@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { Contract, Interface, JsonRpcProvider, Wallet, formatEther, type Wallet as WalletType } from 'ethers';
 import { DEFAULT_ENVIRONMENTS, NODE_CONTAINER, datasetAsset, startChainSandbox, type ChainSandbox } from '../../sandbox';
-import { connectWallet, escrowAuthorize, escrowDeposit, escrowFunds, startOrder, tokenBalance, type BootstrappedChain, type ProviderFee } from '../../sandbox/chain';
+import { connectWallet, escrowAuthorize, escrowDeposit, escrowFunds, startAnvil, startOrder, tokenBalance, type BootstrappedChain, type ProviderFee } from '../../sandbox/chain';
 import { OceanClient, type StartJobRequest } from '../../src/ocean';
 import { ERC20_ABI, ESCROW_ABI } from '../../src/ocean/payment/abi';
 import type { BudgetRule } from '../../src/ocean/payment/budget';
@@ -389,6 +389,21 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       // The contract answers 6 to every call: 6 decimals, a balance of 6 base units, no string for a symbol; the escrow holds none of it.
       assert.deepEqual(view.tokens.find((t) => t.token === token), { token, decimals: 6, balance: '0.000006', escrow: { available: '0.0', locked: '0.0' } });
       client.close();
+    });
+
+    it('an RPC serving another chain: WRONG_CHAIN naming both chains, before anything is read', async function () {
+      const other = await startAnvil({ chainId: 1337 });
+      const wallet = await depositor(0n);
+      const client = clientFor(wallet, { rpcUrl: other.rpcUrl });
+      try {
+        const error = await failure(client.withdrawEscrow(ocean(), '1'));
+        assert.equal(error.code, 'WRONG_CHAIN');
+        assert.equal(error.message, `rpcUrl: ${other.rpcUrl} serves chain 1337, but the connection is set to chain ${chain.chainId}`);
+        assert.deepEqual(error.details, { field: 'rpcUrl', expected: chain.chainId, found: 1337 });
+      } finally {
+        client.close();
+        await other.close();
+      }
     });
 
     it('an RPC that did not answer is asked again by the next call, and then serves it', async function () {
