@@ -105,8 +105,9 @@ describe('orders and provider fees as a wallet pays them (Provider v2, local cha
         validUntil: BigInt(now + 120),
       });
     // An escrow quote in a Provider v2 answer is none of its business: ignored, nothing is escrowed.
+    // The algorithm's line names no datatoken: the DDO's is the one ordered.
     const stray = { escrowAddress: chain.contracts.escrow, payee: wallet.address, chainId: 1, token: dt('dataset'), amount: '1', minLockSeconds: 1 };
-    const body = { datasets: [{ datatoken: dt('dataset'), providerFee: await signed(OCEAN, dt('dataset'), 'dataset-compute') }], algorithm: { datatoken: dt('statistics'), providerFee: await signed(0n, dt('statistics'), 'algorithm-compute') }, payment: stray };
+    const body = { datasets: [{ datatoken: dt('dataset'), providerFee: await signed(OCEAN, dt('dataset'), 'dataset-compute') }], algorithm: { providerFee: await signed(0n, dt('statistics'), 'algorithm-compute') }, payment: stray };
     node.provider?.destroy();
     setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify(body), times: 2 });
     const client = clientFor(wallet);
