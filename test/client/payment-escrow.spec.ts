@@ -141,6 +141,11 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       const quote = await client.quoteJob(paid({ datasets: [{ did: setup.assets.dataset }] }));
       assert.deepEqual(quote.orders, [{ field: 'datasets[0]', did: setup.assets.dataset, serviceId: 'dataset-compute', action: 'given' }]);
       assert.deepEqual(quote.costs.map((c) => [c.token, c.raw]), [[ocean(), OCEAN.toString()]]);
+      // Passed with an order of its own that the node does not mention: given too.
+      const own = `0x${'56'.repeat(32)}`;
+      setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify({ datasets: [], algorithm: { validOrder: false }, payment }) });
+      const passed = await client.quoteJob(paid({ datasets: [{ did: setup.assets.dataset, transferTxId: own }] }));
+      assert.deepEqual(passed.orders, [{ field: 'datasets[0]', did: setup.assets.dataset, serviceId: 'dataset-compute', action: 'given' }]);
       // A start orders nothing for it, pays the escrow, and the node (which does want an order) refuses.
       setup.sandbox.fail({ method: 'POST', path: '/api/services/initializeCompute', status: 200, contentType: 'application/json', body: JSON.stringify({ datasets: [], algorithm: { validOrder: false }, payment }) });
       const sent = await nonce(wallet);
