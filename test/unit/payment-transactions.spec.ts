@@ -32,6 +32,9 @@ describe('what a failed transaction tells the user', function () {
       assert.equal(error.message, `Could not ${WHAT}: the transaction would revert with "${reason}"`, text);
       assert.deepEqual(error.details, { reason }, text);
     }
+    const decoded = rpcError('execution reverted (unknown custom error)', 'CALL_EXCEPTION', { reason: 'Escrow: locked' });
+    const named = await failure(sendTransaction(contractThat(() => Promise.reject(decoded)), 'deposit', [], WHAT, 1000));
+    assert.equal(named.message, `Could not ${WHAT}: the transaction would revert with "Escrow: locked"`, 'the reason ethers decoded comes first');
     const empty = rpcError('execution reverted: "Escrow: not enough funds"', 'CALL_EXCEPTION', { reason: '' });
     const error = await failure(sendTransaction(contractThat(() => Promise.reject(empty)), 'deposit', [], WHAT, 1000));
     assert.equal(error.message, `Could not ${WHAT}: the transaction would revert with "Escrow: not enough funds"`, 'an empty reason is no reason');
