@@ -438,7 +438,7 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       }
     });
 
-    it('a DDO of another chain: WRONG_CHAIN, before any quote is asked', async function () {
+    it('a DDO of another chain: WRONG_CHAIN, before any quote is asked; one that names no chain is quoted', async function () {
       const wallet = await depositor(0n);
       const elsewhere = datasetAsset({ name: 'elsewhere', chainId: 1, serviceEndpoint: setup.sandbox.url, nftAddress: chain.assets.dataset.nftAddress, datatokenAddress: chain.assets.dataset.datatokenAddress, files: [{ content: 'x' }] });
       setup.sandbox.context.ddos.add(elsewhere);
@@ -448,6 +448,12 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       assert.equal(error.code, 'WRONG_CHAIN');
       assert.equal(error.message, `datasets[0] (${did}) lives on chain 1, but the connection is set to chain ${chain.chainId}`);
       assert.deepEqual(error.details, { expected: chain.chainId, found: 1 });
+      // A DDO that names no chain is taken as the connection's.
+      const unnamed = datasetAsset({ name: 'no chain named', chainId: chain.chainId, serviceEndpoint: setup.sandbox.url, nftAddress: chain.assets.dataset.nftAddress, datatokenAddress: chain.assets.dataset.datatokenAddress, files: [{ content: 'x' }] });
+      delete unnamed.ddo.chainId;
+      setup.sandbox.context.ddos.add(unnamed);
+      const quote = await client.quoteJob(paid({ datasets: [{ did: String(unnamed.ddo.id) }] }));
+      assert.equal(quote.orders[0]?.field, 'datasets[0]');
       client.close();
     });
 
