@@ -205,7 +205,14 @@ export class OceanClient {
     try {
       body = await this.signed(auth, dialect, dialect.startPlan(auth.address, prepared.request), options);
     } catch (error) {
-      const recovered = startOutcomeUnknown(error) ? await this.recoverStart(dialect, prepared.request, sentAt, error, options) : undefined;
+      let recovered: ComputeJob | undefined;
+      try {
+        recovered = startOutcomeUnknown(error) ? await this.recoverStart(dialect, prepared.request, sentAt, error, options) : undefined;
+      } catch (unknown) {
+        // No job found, or none could be told: the start has its answer all the same.
+        await prepared.failed(unknown);
+        throw unknown;
+      }
       if (!recovered) {
         await prepared.failed(error);
         throw error;

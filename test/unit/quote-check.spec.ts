@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseUnits } from 'ethers';
+import { ZeroAddress, parseUnits } from 'ethers';
+import type { ComputeEnvironment } from '../../src/ocean/environments';
 import { parseOceanNodeEnvironments } from '../../src/ocean/dialects/ocean-node-environments';
 import { parseProviderV2Environments } from '../../src/ocean/dialects/provider-v2-environments';
 import { KNOWN_ESCROW_ADDRESSES } from '../../src/ocean/payment/escrow-addresses';
@@ -55,28 +56,75 @@ describe('price quotes checked against what the wallet knows', function () {
     assert.deepEqual(error.details, { field: 'amount', expected: '1.0', got: '1.0101', token: OCEAN });
   });
 
-  it('names what differed: payee, chain, token, escrow contract, lock', async function () {
-    const cases: Array<[Partial<EscrowQuote>, Partial<QuoteContext>, string]> = [
-      [{ payee: OCEAN }, {}, 'payee'],
-      [{ chainId: 1 }, {}, 'chainId'],
-      [{ token: NODE }, {}, 'token'],
-      [{ escrowAddress: NODE }, {}, 'escrowAddress'],
-      [{}, { escrowAddress: undefined }, 'escrowAddress'],
-      [{ minLockSeconds: 3661 }, {}, 'minLockSeconds'],
+  it('names what differed: payee, chain, token, escrow contract, lock, amount; exact texts', async function () {
+    const refusal = (why: string): string => `Nothing was paid: the backend's price quote was refused, because ${why}`;
+    const asked = recordedRequest.payment.token;
+    const cases: Array<[Partial<EscrowQuote>, Partial<QuoteContext>, string, Record<string, unknown>]> = [
+      [{ payee: OCEAN }, {}, `it pays ${OCEAN}, not the backend's address ${NODE}`, { field: 'payee', expected: NODE, got: OCEAN }],
+      [{ chainId: 1 }, {}, 'it is for chain 1, not 8996', { field: 'chainId', expected: 8996, got: 1 }],
+      [{ token: NODE }, {}, `token ${NODE} is not the fee token asked for`, { field: 'token', expected: asked, got: NODE }],
+      [{ escrowAddress: NODE }, {}, `escrow ${NODE} is not the chain's Escrow contract ${ESCROW}`, { field: 'escrowAddress', expected: ESCROW, got: NODE }],
+      [{}, { escrowAddress: undefined }, 'no Escrow contract is known for chain 8996; set the escrow address in the connection', { field: 'escrowAddress', got: recordedQuote.escrowAddress }],
+      [{ minLockSeconds: 3661 }, {}, "it wants funds locked for 3661 s, more than the job's duration plus 3600 s to claim (3660 s)", { field: 'minLockSeconds', expected: 3660, got: 3661 }],
+      [{ minLockSeconds: Number.NaN }, {}, "it wants funds locked for NaN s, more than the job's duration plus 3600 s to claim (3660 s)", { field: 'minLockSeconds', expected: 3660, got: Number.NaN }],
+      [{ amount: parseUnits('1.0101', 18).toString() }, {}, "it asks 1.0101 where the environment's prices make 1.0", { field: 'amount', expected: '1.0', got: '1.0101', token: OCEAN }],
     ];
-    for (const [quote, ctx, field] of cases) {
+    for (const [quote, ctx, why, details] of cases) {
       const error = await failure(checkEscrowQuote({ ...recordedQuote, ...quote }, context(ctx)));
-      assert.equal(error.code, 'PAYMENT_REFUSED', field);
-      assert.equal(error.details?.field, field);
+      assert.equal(error.code, 'PAYMENT_REFUSED', why);
+      assert.equal(error.message, refusal(why));
+      assert.deepEqual(error.details, details);
     }
     // A longer claim time set on the connection allows a longer lock.
     await checkEscrowQuote({ ...recordedQuote, minLockSeconds: 7260 }, context({ claimSeconds: 7200 }));
+  });
+
+  it('without a token asked for, any token the environment takes; another is refused, naming the ones it takes', async function () {
+    const unasked = { ...context().request, payment: undefined };
+    const two = { ...environment!, feeTokens: [NODE, OCEAN] };
+    assert.equal(await checkEscrowQuote(recordedQuote, context({ request: unasked, environment: two })), parseUnits('1', 18));
+    const error = await failure(checkEscrowQuote({ ...recordedQuote, token: ESCROW }, context({ request: unasked })));
+    assert.equal(error.message, `Nothing was paid: the backend's price quote was refused, because token ${ESCROW} is not the fee token asked for`);
+    assert.deepEqual(error.details, { field: 'token', expected: environment!.feeTokens, got: ESCROW });
+  });
+
+  it('prices a resource not asked for at the environment\'s minimum of that resource', function () {
+    const env: ComputeEnvironment = {
+      ...environment!,
+      resources: [
+        { ...environment!.resources[0]!, id: 'ram', min: 5 },
+        { ...environment!.resources[0]!, id: 'cpu', min: 2 },
+      ],
+      resourcePrices: { [OCEAN]: [{ id: 'cpu', price: 1 }] },
+    };
+    assert.equal(localEscrowPrice(env, OCEAN, { ...context().request, resources: undefined, maxJobDuration: 60 }, 18), parseUnits('2', 18));
+    assert.equal(localEscrowPrice(env, OCEAN, { ...context().request, resources: [{ id: 'ram', amount: 9 }, { id: 'cpu', amount: 3 }], maxJobDuration: 60 }, 18), parseUnits('3', 18));
   });
 
   it('pays the environment\'s own address when the root answer names none, and refuses when neither does', async function () {
     await checkEscrowQuote(recordedQuote, context({ providerAddress: undefined }));
     const nobody = { ...environment!, consumerAddress: '' };
     assert.equal((await failure(checkEscrowQuote(recordedQuote, context({ providerAddress: undefined, environment: nobody })))).details?.field, 'payee');
+  });
+
+  it('an environment without prices for the quoted token refuses it, naming the token and the ones it takes', async function () {
+    const error = await failure(Promise.resolve().then(() => localEscrowPrice(environment!, NODE, context().request, 18)));
+    assert.equal(error.code, 'PAYMENT_REFUSED');
+    assert.equal(error.message, `Nothing was paid: the backend's price quote was refused, because environment ${environment!.id} lists no prices for token ${NODE}`);
+    assert.deepEqual(error.details, { field: 'token', got: NODE, expected: environment!.feeTokens });
+  });
+
+  it('prices that make no sensible amount (1e21 tokens or more, below 0, not a number) are refused; just below 1e21 and 0 are priced', async function () {
+    const pricedAt = (price: number): ComputeEnvironment => ({ ...environment!, resourcePrices: { [OCEAN]: [{ id: 'cpu', price }] } });
+    const request = { ...context().request, resources: [{ id: 'cpu', amount: 1 }], maxJobDuration: 60 };
+    assert.equal(localEscrowPrice(pricedAt(9e20), OCEAN, request, 18), parseUnits('900000000000000000000', 18));
+    assert.equal(localEscrowPrice(pricedAt(0), OCEAN, request, 18), 0n);
+    for (const [price, shown] of [[1e21, '1e+21'], [-0.5, '-0.5'], [Number.NaN, 'NaN'], [Infinity, 'Infinity']] as const) {
+      const refusal = await failure(Promise.resolve().then(() => localEscrowPrice(pricedAt(price), OCEAN, request, 18)));
+      assert.equal(refusal.code, 'PAYMENT_REFUSED', shown);
+      assert.equal(refusal.message, `Nothing was paid: the backend's price quote was refused, because the environment's prices make no sensible amount (${shown})`);
+      assert.deepEqual(refusal.details, { field: 'amount' });
+    }
   });
 
   describe('provider fees', function () {
@@ -101,15 +149,47 @@ describe('price quotes checked against what the wallet knows', function () {
       assert.deepEqual(twice.details, { field: 'providerFeeAmount', expected: '0.5', got: '1.0', token: OCEAN });
     });
 
-    it('a fee of 0 may name any token and address: nothing moves', async function () {
+    it('a fee of 0 may name any token and address, even with no address known to pay: nothing moves', async function () {
       await checkProviderFees([{ field: 'datasets[0]', fee: fee({ providerFeeAmount: '0', providerFeeAddress: OCEAN, providerFeeToken: NODE }) }], context({ environment: v2! }), bound);
+      const nobody = context({ environment: { ...v2!, consumerAddress: '' }, providerAddress: undefined });
+      await checkProviderFees([{ field: 'datasets[0]', fee: fee({ providerFeeAmount: '0' }) }], nobody, bound);
+      const error = await failure(checkProviderFees([{ field: 'datasets[0]', fee: fee() }], nobody, bound));
+      assert.equal(error.message, "Nothing was paid: the backend's price quote was refused, because the backend names no provider address to pay");
+      assert.deepEqual(error.details, { field: 'payee' });
+    });
+
+    it('fees up to 1 % over the environment\'s price pass; a wei more is refused, with both amounts', async function () {
+      await checkProviderFees([{ field: 'datasets[0]', fee: fee({ providerFeeAmount: parseUnits('0.505', 18).toString() }) }], context({ environment: v2! }), bound);
+      const over = (parseUnits('0.505', 18) + 1n).toString();
+      const error = await failure(checkProviderFees([{ field: 'datasets[0]', fee: fee({ providerFeeAmount: over }) }], context({ environment: v2! }), bound));
+      assert.equal(error.message, "Nothing was paid: the backend's price quote was refused, because its provider fees come to 0.505000000000000001 where the environment's price makes 0.5");
+    });
+
+    it('Provider v2 without a fee token, or with the zero address as one, charges nothing', function () {
+      assert.equal(localV2Fee({ ...v2!, feeTokens: [] }, 60, 18), 0n);
+      assert.equal(localV2Fee({ ...v2!, feeTokens: [ZeroAddress], pricePerMinute: { [ZeroAddress]: 1 } }, 60, 18), 0n);
+      assert.equal(localV2Fee(v2!, 120, 18), parseUnits('1', 18));
+    });
+
+    it('fees in two tokens the environment both takes are refused, listing the tokens', async function () {
+      const both = { ...v2!, feeTokens: [OCEAN, ESCROW] };
+      const error = await failure(checkProviderFees([{ field: 'datasets[0]', fee: fee() }, { field: 'algorithm', fee: fee({ providerFeeToken: ESCROW }) }], context({ environment: both }), bound));
+      assert.equal(error.code, 'PAYMENT_REFUSED');
+      assert.equal(error.message, "Nothing was paid: the backend's price quote was refused, because its provider fees are in different tokens");
+      assert.deepEqual(error.details, { field: 'providerFeeToken', got: [OCEAN, ESCROW] });
+      // The same token, spelt in another case, is one token.
+      await checkProviderFees([{ field: 'datasets[0]', fee: fee({ providerFeeAmount: '1' }) }, { field: 'algorithm', fee: fee({ providerFeeAmount: '1', providerFeeToken: OCEAN.toLowerCase() }) }], context({ environment: both }), bound);
     });
 
     it('a fee to another address or in another token is refused', async function () {
       const to = await failure(checkProviderFees([{ field: 'datasets[0]', fee: fee({ providerFeeAddress: OCEAN }) }], context({ environment: v2! }), bound));
-      assert.equal(to.details?.field, 'datasets[0].providerFeeAddress');
+      assert.equal(to.message, `Nothing was paid: the backend's price quote was refused, because the provider fee of datasets[0] goes to ${OCEAN}, not the backend's address ${NODE}`);
+      assert.deepEqual(to.details, { field: 'datasets[0].providerFeeAddress', expected: NODE, got: OCEAN });
       const token = await failure(checkProviderFees([{ field: 'algorithm', fee: fee({ providerFeeToken: NODE }) }], context({ environment: v2! }), bound));
-      assert.equal(token.details?.field, 'algorithm.providerFeeToken');
+      assert.equal(token.message, `Nothing was paid: the backend's price quote was refused, because the provider fee of algorithm is in token ${NODE}, which the environment does not take`);
+      assert.deepEqual(token.details, { field: 'algorithm.providerFeeToken', expected: [OCEAN], got: NODE });
+      const zero = await failure(checkProviderFees([{ field: 'algorithm', fee: fee({ providerFeeToken: ZeroAddress }) }], context({ environment: { ...v2!, feeTokens: [ZeroAddress, OCEAN] } }), bound));
+      assert.equal(zero.details?.field, 'algorithm.providerFeeToken', 'the zero address is no token, even when listed');
     });
   });
 

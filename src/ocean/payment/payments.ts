@@ -119,6 +119,8 @@ export class Payments {
     const escrow = escrowAddressFor(this.host.settings.chainId, this.options);
     if (!escrow) throw new OceanError('INVALID_CONFIG', `escrowAddress: no Escrow contract is known for chain ${this.host.settings.chainId}; set it in the connection`, { details: { field: 'escrowAddress' } });
     const chain = this.chain();
+    // The RPC is checked before the token's decimals are read, so an RPC that is down says so.
+    await chain.ready();
     const base = amount === undefined ? undefined : parseUnits(amount, await chain.decimals(token));
     return withdrawFromEscrow(chain, escrow, token, base, this.options.receiptTimeoutMs ?? DEFAULT_RECEIPT_TIMEOUT_MS);
   }
