@@ -1,3 +1,4 @@
+import { listedEnvironment } from '../helpers/listed-environment';
 import assert from 'node:assert/strict';
 import { JsonRpcProvider, type Wallet } from 'ethers';
 import { NODE_CONTAINER, startChainSandbox, type ChainSandbox, type SandboxDialect } from '../../sandbox';
@@ -51,11 +52,9 @@ describe('amounts paid on chain, to the wei', function () {
 
     before(async function () {
       setup = await startChainSandbox('ocean-node', chain, { rateLimitPerMinute: 0 });
-      const probe = new OceanClient({ providerUrl: setup.sandbox.url, chainId: chain.chainId });
-      const [standard] = await probe.environments();
-      environment = standard!.id;
-      payee = standard!.consumerAddress!;
-      probe.close();
+      const standard = await listedEnvironment(setup.sandbox.url, chain.chainId);
+      environment = standard.id;
+      payee = standard.consumerAddress!;
     });
 
     after(async function () {

@@ -1,3 +1,4 @@
+import { listedEnvironment } from '../helpers/listed-environment';
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
@@ -35,11 +36,9 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
     chain = await sharedChain();
     setup = await startChainSandbox('ocean-node', chain, { rateLimitPerMinute: 0 });
     provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true, cacheTimeout: -1 });
-    const probe = new OceanClient({ providerUrl: setup.sandbox.url, chainId: chain.chainId });
-    const [standard] = await probe.environments();
-    environment = standard!.id;
-    payee = standard!.consumerAddress!;
-    probe.close();
+    const standard = await listedEnvironment(setup.sandbox.url, chain.chainId);
+    environment = standard.id;
+    payee = standard.consumerAddress!;
   });
 
   after(async function () {

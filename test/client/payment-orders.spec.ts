@@ -1,3 +1,4 @@
+import { listedEnvironment } from '../helpers/listed-environment';
 import assert from 'node:assert/strict';
 import { Contract, Interface, JsonRpcProvider, ZeroAddress, hexlify, parseUnits, toUtf8Bytes, type TransactionResponse, type Wallet } from 'ethers';
 import { datasetAsset, startChainSandbox, type ChainSandbox } from '../../sandbox';
@@ -30,11 +31,9 @@ describe('orders and provider fees as a wallet pays them (Provider v2, local cha
     chain = await sharedChain();
     setup = await startChainSandbox('provider-v2', chain, { rateLimitPerMinute: 0 });
     provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true, cacheTimeout: -1 });
-    const probe = new OceanClient({ providerUrl: setup.sandbox.url, chainId: chain.chainId });
-    const env = (await probe.environments()).find((e) => !e.isFree)!;
+    const env = await listedEnvironment(setup.sandbox.url, chain.chainId, (e) => !e.isFree);
     priced = env.id;
     consumer = env.consumerAddress!;
-    probe.close();
   });
 
   after(async function () {

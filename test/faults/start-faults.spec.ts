@@ -1,3 +1,4 @@
+import { listedEnvironment } from '../helpers/listed-environment';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,12 +56,7 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
       dialect === 'ocean-node'
         ? { environment, free: true, datasets: [], algorithm: { meta: { container: NODE_CONTAINER, rawcode: QUICK } } }
         : { environment, free: true, datasets: [{ did: assets.dataset, transferTxId: tx() }], algorithm: { did: assets.statistics, transferTxId: tx() } };
-    const environmentId = async (): Promise<string> => {
-      const probe = new OceanClient({ providerUrl: sandbox.url, chainId: 8996 });
-      const [env] = await probe.environments();
-      probe.close();
-      return env!.id;
-    };
+    const environmentId = async (): Promise<string> => (await listedEnvironment(sandbox.url, 8996)).id;
     const jobsOfWallet = (): number => sandbox.context.jobs.ownedBy(wallet.address).length;
 
     it('the connection is cut after the server started the job: the node finds it, follows it, and delivers it once', async function () {

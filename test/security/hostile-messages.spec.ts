@@ -1,3 +1,4 @@
+import { listedEnvironment } from '../helpers/listed-environment';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -186,9 +187,7 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
 
     it('whatever the message says', async function () {
       const w = await fundedWallet(chain, { ocean: 10, datatokens: { [chain.assets.dataset.datatokenAddress]: 1, [chain.assets.statistics.datatokenAddress]: 1 } });
-      const probe = new OceanClient({ providerUrl: setup.sandbox.url, chainId: chain.chainId });
-      const paidEnvironment = (await probe.environments()).find((env) => !env.isFree)!.id;
-      probe.close();
+      const paidEnvironment = (await listedEnvironment(setup.sandbox.url, chain.chainId, (env) => !env.isFree)).id;
       const nodes = placed([
         { id: 'f1', type: 'tab' },
         { id: 'cfg', type: 'ocean-c2d-config', providerUrl: setup.sandbox.url, chainId: String(chain.chainId), escrowAddress: chain.contracts.escrow },

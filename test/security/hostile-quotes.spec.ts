@@ -1,3 +1,4 @@
+import { listedEnvironment } from '../helpers/listed-environment';
 import assert from 'node:assert/strict';
 import { Contract, JsonRpcProvider, Wallet, parseEther, type Wallet as WalletType } from 'ethers';
 import { startChainSandbox, type ChainSandbox, type SandboxDialect } from '../../sandbox';
@@ -34,10 +35,8 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
       setup = await startChainSandbox(dialect, chain, { rateLimitPerMinute: 0 });
       proxy = await startHostileProxy(setup.sandbox.url);
       provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true, cacheTimeout: -1 });
-      const probe = new OceanClient({ providerUrl: setup.sandbox.url, chainId: chain.chainId });
       // Provider v2: the environment with a price (priceMin 0.5), so its provider fee is not 0.
-      environment = (await probe.environments()).find((env) => (dialect === 'ocean-node' ? env.isFree : !env.isFree))!.id;
-      probe.close();
+      environment = (await listedEnvironment(setup.sandbox.url, chain.chainId, (env) => (dialect === 'ocean-node' ? env.isFree : !env.isFree))).id;
     });
 
     after(async function () {
