@@ -1,8 +1,10 @@
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Transform, pipeline, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { AxiosError, AxiosInstance, AxiosResponse, RawAxiosResponseHeaders } from 'axios';
-import { loadAxios, loadAxiosRetry } from './load-on-use';
+import { loadAxios, loadAxiosRetry, loadNodeHttp } from './load-on-use';
 import { OceanError, type OceanErrorCode } from './errors';
 import { JsonListError, JsonListReader } from './json-list';
 import { PASS_THROUGH_BYTES } from './results/buffer-size';
@@ -223,6 +225,7 @@ export class HttpClient {
         beforeRedirect: (options: Record<string, unknown>) => refuseOtherOrigins(request, options),
         transformResponse: responseType === 'text' ? [(data: unknown) => data] : undefined,
         'axios-retry': { retries: request.idempotent ? this.retries : 0 },
+        ...(request.idempotent ? {} : freshConnection()),
       });
       if (responseType === 'stream') {
         // The body is still arriving: keep it cancellable and bounded until the stream ends.
@@ -239,6 +242,19 @@ export class HttpClient {
       if (!releaseLater) release();
     }
   }
+}
+
+let freshAgents: { httpAgent: HttpAgent; httpsAgent: HttpsAgent } | undefined;
+
+/**
+ * Agents that open a connection per request. A call that must not be sent twice goes on one: on
+ * a kept-alive connection the server may close for idling (after 5 s on Node.js servers) just as
+ * the call is sent, and the reset cannot tell whether the server saw it.
+ */
+function freshConnection(): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } {
+  const { http, https } = loadNodeHttp();
+  freshAgents ??= { httpAgent: new http.Agent({ keepAlive: false }), httpsAgent: new https.Agent({ keepAlive: false }) };
+  return freshAgents;
 }
 
 /** Refuses a redirect to another origin; throwing here makes follow-redirects fail the request. */

@@ -1,3 +1,5 @@
+import type * as HttpModule from 'node:http';
+import type * as HttpsModule from 'node:https';
 import type * as AxiosModule from 'axios';
 import type * as AxiosRetryModule from 'axios-retry';
 import type * as EthersModule from 'ethers';
@@ -14,6 +16,12 @@ import type * as PaymentsModule from './payment/payments';
 export function loadAxios(): typeof AxiosModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('axios') as typeof AxiosModule;
+}
+
+/** Node's HTTP modules, which axios loads with the first connection too (TLS among them). */
+export function loadNodeHttp(): { http: typeof HttpModule; https: typeof HttpsModule } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return { http: require('node:http') as typeof HttpModule, https: require('node:https') as typeof HttpsModule };
 }
 
 export function loadAxiosRetry(): typeof AxiosRetryModule {
