@@ -95,7 +95,8 @@ export async function startHostileProxy(target: string): Promise<HostileProxy> {
     const base = new URL(target);
     return new Promise((resolve, reject) => {
       const headers = { ...req.headers, host: base.host, 'content-length': String(body.length) };
-      const out = httpRequest({ hostname: base.hostname, port: base.port, method: req.method, path, headers }, resolve);
+      // A connection per request: a kept-alive one the server closed for idling would lose the request under load.
+      const out = httpRequest({ hostname: base.hostname, port: base.port, method: req.method, path, headers, agent: false }, resolve);
       out.on('error', reject);
       out.end(body);
     });
