@@ -4,6 +4,7 @@ import { OceanClient, type StartJobRequest } from '../../src/ocean';
 import { MAX_NONCE_ATTEMPTS } from '../../src/ocean/auth/authenticator';
 import { testAccount } from '../helpers/accounts';
 import { failure } from '../helpers/failure';
+import { startHostileProxy } from '../helpers/hostile-proxy';
 
 const START = '/api/services/freeCompute';
 const NONCE = '/api/services/nonce';
@@ -38,6 +39,26 @@ describe('signed calls with a nonce: bounded retries (Ocean Node sandbox)', func
   after(async function () {
     clients.splice(0).forEach((c) => c.close());
     await sandbox.close();
+  });
+
+  it('a signed start answered with a redirect, even to the same server, is not sent again there: its nonce and signature are not replayed', async function () {
+    const proxy = await startHostileProxy(sandbox.url);
+    const c = new OceanClient({ providerUrl: proxy.url, chainId: 8996, privateKey: testAccount(33).privateKey, useAuthToken: false });
+    try {
+      await c.environments();
+      proxy.rewrite({ method: 'POST', path: START, times: 1, respond: (_req, res) => {
+        res.writeHead(307, { location: START });
+        res.end();
+      } });
+      const error = await failure(c.startJob(free()));
+      assert.equal(error.code, 'BAD_RESPONSE');
+      assert.equal(error.message, `Could not start a free compute job: ${proxy.url}${START} answered with a redirect (HTTP 307 to ${START}), which a signed request does not follow; no job was started (the wallet's jobs were checked), so it is safe to start it again`);
+      assert.equal(proxy.requests.filter((r) => r.method === 'POST' && r.url.startsWith(START)).length, 1);
+      assert.equal(sandbox.context.jobs.ownedBy(testAccount(33).address).length, 0, 'no job was started');
+    } finally {
+      c.close();
+      await proxy.close();
+    }
   });
 
   it(`a nonce refused every time is sent ${MAX_NONCE_ATTEMPTS} times, the stored nonce read between sends, then AUTH_REJECTED`, async function () {

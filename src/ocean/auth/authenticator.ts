@@ -6,9 +6,6 @@ import { sleep } from '../rate-limit-wait';
 import { NonceSequence, SerialQueue } from './nonces';
 import { signRequest } from './signing';
 
-/** Token lifetime asked for, and how long before its end a new one is made. */
-const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
-const TOKEN_RENEW_BEFORE_MS = 5 * 60 * 1000;
 /**
  * Sends of one signed call when the server refuses its nonce: another program (another Node-RED
  * on the same wallet) may use nonces in between, so the stored one is read again before each.
@@ -44,6 +41,9 @@ export class Authenticator {
   private readonly nonces: NonceSequence;
   private readonly queue = new SerialQueue();
   private token?: Promise<Token>;
+  /** Token lifetime asked for, and how long before its end a new one is made. */
+  private readonly tokenLifetimeMs = 60 * 60 * 1000;
+  private readonly tokenRenewBeforeMs = 5 * 60 * 1000;
 
   constructor(
     private readonly wallet: Wallet,
@@ -110,7 +110,7 @@ export class Authenticator {
     const pending = this.token;
     if (pending) {
       const token = await pending.catch(() => undefined);
-      if (token && token.validUntil - TOKEN_RENEW_BEFORE_MS > this.clock()) return token;
+      if (token && token.validUntil - this.tokenRenewBeforeMs > this.clock()) return token;
       if (this.token === pending) this.token = undefined;
     }
     if (!this.token) {
@@ -125,7 +125,7 @@ export class Authenticator {
   private async createToken(signal?: AbortSignal): Promise<Token> {
     const tokenPlan = this.dialect.tokenPlan;
     if (!tokenPlan) throw new OceanError('UNSUPPORTED_BACKEND', `The ${this.dialect.label} issues no auth tokens`);
-    const validUntil = this.clock() + TOKEN_LIFETIME_MS;
+    const validUntil = this.clock() + this.tokenLifetimeMs;
     const plan = tokenPlan(this.wallet.address, validUntil);
     const body = await this.queue.run(() => this.withNonce(plan, (request) => this.transport.json<{ token?: unknown }>(request), signal));
     if (typeof body?.token !== 'string') throw new OceanError('BAD_RESPONSE', 'The server answered the auth token request without a token');
