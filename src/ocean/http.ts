@@ -252,8 +252,10 @@ let freshAgents: { httpAgent: HttpAgent; httpsAgent: HttpsAgent } | undefined;
  * the call is sent, and the reset cannot tell whether the server saw it.
  */
 function freshConnection(): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } {
-  const { http, https } = loadNodeHttp();
-  freshAgents ??= { httpAgent: new http.Agent({ keepAlive: false }), httpsAgent: new https.Agent({ keepAlive: false }) };
+  if (!freshAgents) {
+    const { http, https } = loadNodeHttp();
+    freshAgents = { httpAgent: new http.Agent({ keepAlive: false }), httpsAgent: new https.Agent({ keepAlive: false }) };
+  }
   return freshAgents;
 }
 
