@@ -18,6 +18,10 @@ export interface ReplayOptions {
   waitBefore?: (exchange: RecordedExchange) => number;
   /** The recorded jobs had ended before this exchange: wait for the sandbox's too. */
   settleBefore?: (exchange: RecordedExchange) => boolean;
+  /** The recorded algorithms had written output before this exchange (a stop that kept a line, say): wait until the sandbox's running ones have. */
+  outputBefore?: (exchange: RecordedExchange) => boolean;
+  /** How many results the asked job had to show before this result call (its image log once pulled, say): the sandbox's job must show as many, or have ended. */
+  resultsBefore?: (exchange: RecordedExchange) => number;
   /**
    * Lines of a result that depend on the host the job ran on (dates, directory listings): left out
    * on both sides before the rest is compared line by line. Every other byte must match.
@@ -83,6 +87,8 @@ export async function replayRecording(file: string, sandbox: Sandbox, options: R
     const pause = options.waitBefore?.(exchange) ?? 0;
     if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
     if (options.settleBefore?.(exchange)) await jobsSettled(sandbox);
+    if (options.outputBefore?.(exchange)) await jobsWrote(sandbox, exchange);
+    await resultsShown(sandbox, exchange, options.resultsBefore?.(exchange) ?? 0, map);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) headers[name] = map(value);
     const answer = await send(sandbox, request.method, map(request.path), headers, requestBody(request, map));
@@ -120,6 +126,34 @@ async function jobsReached(sandbox: Sandbox, exchange: RecordedExchange, map: (t
       assert.ok(Date.now() < end, `#${exchange.seq}: job ${jobId} did not reach status ${status} within ${JOB_WAIT_MS} ms (at ${now})`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+}
+
+/** Waits until every running sandbox job has written some output, or has ended. */
+async function jobsWrote(sandbox: Sandbox, exchange: RecordedExchange): Promise<void> {
+  const end = Date.now() + JOB_WAIT_MS;
+  for (const job of sandbox.context.jobs.running()) {
+    for (;;) {
+      let wrote = false;
+      // Following replays what the process wrote so far, at once; then it is let go.
+      job.followAlgorithmLog({ chunk: () => (wrote = true), end: () => undefined })?.();
+      if (wrote || !job.running) break;
+      assert.ok(Date.now() < end, `#${exchange.seq}: job ${job.id} wrote no output within ${JOB_WAIT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+/** Waits until the job a result call asks about shows `count` results in the sandbox, or has ended. */
+async function resultsShown(sandbox: Sandbox, exchange: RecordedExchange, count: number, map: (text: string) => string): Promise<void> {
+  if (count === 0) return;
+  const jobId = new URL(map(exchange.request.path), 'http://replay').searchParams.get('jobId');
+  const job = jobId ? sandbox.context.jobs.get(jobId.split('-').pop()!) : undefined;
+  assert.ok(job, `#${exchange.seq}: a result call about one of the sandbox's jobs`);
+  const end = Date.now() + JOB_WAIT_MS;
+  while (job.running && job.results.length < count) {
+    assert.ok(Date.now() < end, `#${exchange.seq}: job ${job.id} showed ${job.results.length} of ${count} results within ${JOB_WAIT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

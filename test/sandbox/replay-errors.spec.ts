@@ -36,8 +36,10 @@ describe('sandbox replays recorded Ocean Node exchanges', function () {
       sandboxEnvironment: environment,
       skip: waitingPoll,
       settleBefore: isFinalStatus,
-      // The short-lived token was made to last 3 s; the recorded stop came once the algorithm had written its line.
-      waitBefore: (e) => (/after validUntil passed/.test(e.note) ? 3100 : /^stop with Authorization token/.test(e.note) ? 400 : 0),
+      // The short-lived token was made to last 3 s.
+      waitBefore: (e) => (/after validUntil passed/.test(e.note) ? 3100 : 0),
+      // The recorded stop came once the algorithm had written its line.
+      outputBefore: (e) => /^stop with Authorization token/.test(e.note),
     });
     assert.ok(compared >= 20, `compared ${compared} exchanges`);
   });
@@ -64,8 +66,10 @@ describe('sandbox replays recorded Ocean Node exchanges', function () {
       sandboxEnvironment: environment,
       skip: waitingPoll,
       settleBefore: (e) => isFinalStatus(e) || /of the failed job|of the stopped job|already (finished|stopped)|after the job finished/.test(e.note),
-      // The real node had pulled the image a moment after the start, and was running the algorithm later.
-      waitBefore: (e) => (/requested right after start/.test(e.note) ? 300 : /while status 40/.test(e.note) ? 400 : 0),
+      // The recorded stop came once the algorithm had printed "started": its log kept that line.
+      outputBefore: (e) => /stop while status is 40/.test(e.note),
+      // The real node had pulled the image a moment after the start (image.log shown), and showed configuration.log while running.
+      resultsBefore: (e) => (/requested right after start/.test(e.note) ? 1 : /while status 40/.test(e.note) ? 2 : 0),
     });
     assert.ok(compared >= 20, `compared ${compared} exchanges`);
   });
