@@ -418,7 +418,7 @@ export class JobTracker extends EventEmitter<JobTrackerEvents> {
     const { jobId, did } = missing.followed;
     try {
       const job = await this.settings.client.getJob(jobId, { signal, did });
-      if (!this.isClosed && this.isCurrent(missing)) this.observe(missing, job);
+      if (!this.isClosed && !this.held && this.isCurrent(missing)) this.observe(missing, job);
       return delay;
     } catch (error) {
       if (this.isClosed || signal.aborted) return delay;

@@ -97,3 +97,88 @@ export class FakeClient implements TrackerClient {
 
 export const serverError = (): OceanError => new OceanError('SERVER_ERROR', 'HTTP 500', { httpStatus: 500 });
 export const rateLimited = (retryAfterMs?: number): OceanError => new OceanError('RATE_LIMITED', 'HTTP 429: Rate limit exceeded', { httpStatus: 429, retryAfterMs });
+
+/** One request to a ManualClient: it waits until the test answers it (or the client's `answer` does). */
+export interface ManualRequest {
+  /** "list", or "get <jobId>". */
+  readonly what: string;
+  /** When it was sent, in the client's time. */
+  readonly at: number;
+  readonly options: { signal?: AbortSignal; did?: string };
+  /** Still waiting for an answer. */
+  readonly open: boolean;
+  resolve(value: ComputeJob[] | ComputeJob): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * A backend a test answers by hand, one request at a time, for virtual time: `answer` answers a
+ * request at once (jobs for "list", a job or an error for "get <id>"; undefined leaves it
+ * waiting), `waiting(what)` hands out the one still open. With `honoursAbort` (the default) an
+ * aborted request fails with ABORTED as OceanClient's do; without it the signal is ignored, as a
+ * pluggable client may.
+ */
+export class ManualClient implements TrackerClient {
+  readonly requests: ManualRequest[] = [];
+  answer?: (what: string) => ComputeJob[] | ComputeJob | Error | undefined;
+  honoursAbort = true;
+
+  constructor(private readonly now: () => number = () => 0) {}
+
+  /** Every request sent, in order: "list", "get a". */
+  get sent(): string[] {
+    return this.requests.map((request) => request.what);
+  }
+
+  /** Every request sent, with its time: "list@5000". */
+  get sentAt(): string[] {
+    return this.requests.map((request) => `${request.what}@${request.at}`);
+  }
+
+  /** The request `what` that is still open; fails when there is none. */
+  waiting(what: string): ManualRequest {
+    const request = this.requests.find((r) => r.what === what && r.open);
+    if (!request) throw new Error(`no open request "${what}" (sent: ${this.sent.join(', ')})`);
+    return request;
+  }
+
+  listJobs(options: { signal?: AbortSignal } = {}): Promise<ComputeJob[]> {
+    return this.send('list', options) as Promise<ComputeJob[]>;
+  }
+
+  getJob(jobId: string, options: { signal?: AbortSignal; did?: string } = {}): Promise<ComputeJob> {
+    return this.send(`get ${jobId}`, options) as Promise<ComputeJob>;
+  }
+
+  private send(what: string, options: { signal?: AbortSignal; did?: string }): Promise<ComputeJob[] | ComputeJob> {
+    return new Promise((resolve, reject) => {
+      let open = true;
+      const request: ManualRequest = {
+        what,
+        at: this.now(),
+        options,
+        get open() {
+          return open;
+        },
+        resolve(value) {
+          if (open) resolve(value);
+          open = false;
+        },
+        reject(error) {
+          if (open) reject(error);
+          open = false;
+        },
+      };
+      this.requests.push(request);
+      const { signal } = options;
+      const aborted = (): OceanError => new OceanError('ABORTED', `Could not ${what}: the request was cancelled`);
+      if (this.honoursAbort && signal) {
+        if (signal.aborted) request.reject(aborted());
+        else signal.addEventListener('abort', () => request.reject(aborted()), { once: true });
+      }
+      const answer = this.answer?.(what);
+      if (answer instanceof Error) request.reject(answer);
+      else if (answer !== undefined) request.resolve(answer);
+    });
+  }
+}

@@ -34,6 +34,11 @@ export class VirtualTime implements Scheduler {
     this.timers.delete(handle as number);
   }
 
+  /** When each armed timer would fire, earliest first: what keeps a process awake. */
+  armed(): number[] {
+    return [...this.timers.values()].map((timer) => timer.at).sort((a, b) => a - b);
+  }
+
   /** Moves time forward by `ms`, firing what comes due on the way. */
   async advance(ms: number): Promise<void> {
     const end = this.time + ms;
