@@ -25,6 +25,8 @@ interface RunResult {
   failing: number;
   seconds: number;
   failures: string[];
+  /** Mocha's account of the failures (titles, errors, stacks), as it printed it. */
+  report: string;
 }
 
 function runSuite(): Promise<RunResult> {
@@ -38,7 +40,8 @@ function runSuite(): Promise<RunResult> {
       const passing = Number(/(\d+) passing/.exec(output)?.[1] ?? 0);
       const failing = Number(/(\d+) failing/.exec(output)?.[1] ?? (code === 0 ? 0 : 1));
       const failures = [...output.matchAll(/^ {2}\d+\) (.+)$/gm)].map((m) => m[1]!.trim());
-      resolve({ passing, failing, seconds: (Date.now() - started) / 1000, failures });
+      const report = failing > 0 ? output.slice(Math.max(0, output.search(/^ {2}\d+ failing/m))) : '';
+      resolve({ passing, failing, seconds: (Date.now() - started) / 1000, failures, report });
     });
   });
 }
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
       const result = await runSuite();
       if (result.failing > 0 || result.passing === 0) failedRuns += 1;
       process.stdout.write(`run ${run}/${runs}: ${result.passing} passing, ${result.failing} failing, ${result.seconds.toFixed(0)} s${result.failures.length ? `\n  ${result.failures.join('\n  ')}` : ''}\n`);
+      if (result.report) process.stderr.write(`run ${run} failures:\n${result.report}\n`);
     }
   } finally {
     stopBurners();
