@@ -23,7 +23,7 @@ export class DashboardPage {
     const page = await context.newPage();
     const dashboard = new DashboardPage(page);
     await page.goto(`${nodeRedUrl}/dashboard`);
-    await dashboard.startButton().waitFor({ timeout: 20_000 });
+    await dashboard.startButton().waitFor({ timeout: 60_000 });
     return dashboard;
   }
 

@@ -55,7 +55,7 @@ export class Editor {
 
   async load(url: string): Promise<void> {
     await this.page.goto(url);
-    await this.page.waitForFunction(() => Boolean((window as unknown as EditorWindow).RED?.nodes?.getType('compute-start')), undefined, { timeout: 20_000 });
+    await this.page.waitForFunction(() => Boolean((window as unknown as EditorWindow).RED?.nodes?.getType('compute-start')), undefined, { timeout: 60_000 });
     await this.page.waitForSelector('.red-ui-palette-node[data-palette-type="compute-start"]');
   }
 
@@ -119,7 +119,7 @@ export class Editor {
         seen ||= w.label === wanted;
       });
       return seen;
-    }, label, { timeout: 10_000 });
+    }, label, { timeout: 60_000 });
     const id = await this.page.evaluate((wanted) => {
       const { RED } = window as unknown as { RED: { nodes: { eachWorkspace(cb: (w: { id: string; label: string }) => void): void }; workspaces: { show(id: string): void } } };
       let found = '';
@@ -149,10 +149,48 @@ export class Editor {
     await this.page.waitForTimeout(200);
   }
 
+  /** Waits until the editor has a flow tab labelled `label`, or `orText` shows on the page. */
+  async untilTabOr(label: string, orText: string): Promise<void> {
+    await this.page.waitForFunction(
+      ({ wanted, text }) => {
+        let seen = false;
+        (window as unknown as { RED: { nodes: { eachWorkspace(cb: (w: { label: string }) => void): void } } }).RED.nodes.eachWorkspace((w) => {
+          seen ||= w.label === wanted;
+        });
+        return seen || document.body.innerText.includes(text);
+      },
+      { wanted: label, text: orText },
+      { timeout: 60_000 },
+    );
+  }
+
+  /** Waits until the workspace is idle: nothing dragged or being imported (RED.state.DEFAULT). */
+  async untilIdle(): Promise<void> {
+    await this.page.waitForFunction(
+      () => {
+        const { RED } = window as unknown as { RED: { view: { state(): number }; state: { DEFAULT: number } } };
+        return RED.view.state() === RED.state.DEFAULT;
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+  }
+
   /** The section headings the help sidebar shows for a selected node. */
   async helpHeadings(id: string): Promise<string[]> {
+    const title = this.page.locator('.red-ui-help-title');
+    const before = (await title.count()) > 0 ? await title.first().innerText() : '';
     await this.page.locator(`#red-ui-workspace-chart [id="${id}"]`).click();
     await this.showSidebar('help');
+    // The help of the node clicked, not the one shown before it (however slowly the sidebar follows).
+    await this.page.waitForFunction(
+      (previous) => {
+        const shown = document.querySelector('.red-ui-help-title')?.textContent ?? '';
+        return shown !== '' && shown !== previous && document.querySelectorAll('.red-ui-help h3').length > 0;
+      },
+      before,
+      { timeout: 20_000 },
+    );
     return this.page.locator('.red-ui-help h3').allInnerTexts();
   }
 }

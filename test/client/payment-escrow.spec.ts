@@ -51,6 +51,8 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
   const inWallet = (wallet: WalletType): Promise<bigint> => tokenBalance(provider, ocean(), wallet.address);
   const datatokenSymbol = async (token: string): Promise<string> => String(await new Contract(token, ERC20_ABI, provider).getFunction('symbol')());
   const funds = (wallet: WalletType) => escrowFunds(provider, chain.contracts.escrow, wallet.address, ocean(), payee);
+  /** An algorithm that outlives any test: its job holds its lock until it is stopped, however slow the machine. */
+  const RUNS_UNTIL_STOPPED = 'setTimeout(() => {}, 120000)';
   const paid = (extra: Partial<StartJobRequest> = {}): StartJobRequest => ({ environment, free: false, maxJobDuration: 60, datasets: [], algorithm: RAW, ...extra });
 
   function clientFor(wallet: WalletType, extra: Partial<ConstructorParameters<typeof OceanClient>[0]> = {}): OceanClient {
@@ -550,13 +552,14 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       payer.provider?.destroy();
       const client = clientFor(wallet);
       const sent = await nonce(wallet);
-      const slow = paid({ algorithm: { meta: { ...RAW.meta, rawcode: 'setTimeout(() => {}, 2000)' } } });
+      const slow = paid({ algorithm: { meta: { ...RAW.meta, rawcode: RUNS_UNTIL_STOPPED } } });
       const first = await client.startJob(slow);
       assert.equal(await nonce(wallet), sent, 'the first job fits the authorisation');
       const second = await client.startJob(paid());
       assert.equal(await nonce(wallet), sent + 1, 'one authorize for the second');
       const auth = (await funds(wallet)).authorization;
       assert.deepEqual([auth?.maxLockedAmount, auth?.maxLockSeconds, auth?.maxLockCounts], [2n * OCEAN, 3660n, 2n]);
+      await client.stopJob(first.jobId);
       for (const job of [first, second]) await waitForJob(client, job.jobId, 200);
       client.close();
     });
@@ -595,7 +598,7 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       const wallet = await depositor(0n, 5n * OCEAN);
       const client = clientFor(wallet);
       const before = await inWallet(wallet);
-      const slow = (): StartJobRequest => paid({ algorithm: { meta: { ...RAW.meta, rawcode: 'setTimeout(() => {}, 2000)' } } });
+      const slow = (): StartJobRequest => paid({ algorithm: { meta: { ...RAW.meta, rawcode: RUNS_UNTIL_STOPPED } } });
       const jobs = await Promise.all([client.startJob(slow()), client.startJob(slow())]);
       // Whether the second start saw the first one's lock yet is a race: it deposits one price, or
       // (counting the first twice while its answer is on the way) two; never none.
@@ -604,6 +607,7 @@ describe('the escrow as a wallet sees it (Ocean Node, local chain)', function ()
       const escrowed = await funds(wallet);
       assert.equal(escrowed.available + escrowed.locked, deposited);
       assert.equal(escrowed.locked, 2n * OCEAN, 'the node locked both prices');
+      for (const job of jobs) await client.stopJob(job.jobId);
       for (const job of jobs) await waitForJob(client, job.jobId, 200);
       client.close();
     });

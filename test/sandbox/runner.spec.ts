@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { extract } from 'tar-stream';
 import { dockerFrames, packOutputs, startRunnerJob, type LogChunk, type RunnerJob, type RunnerJobSpec, type RunnerOutcome, type RunnerPhase } from '../../sandbox/runner';
 import type { RecordedExchange } from '../helpers/recordings';
+import { until } from '../helpers/until';
 
 const ALL_PHASES: RunnerPhase[] = ['pulling', 'configuring', 'provisioning', 'running', 'publishing', 'finished'];
 const NODE_CONTAINER = { entrypoint: 'node $ALGO', image: 'node', tag: '20' };
@@ -180,11 +181,18 @@ describe('sandbox local job runner', function () {
   describe('URL inputs', function () {
     let server: Server;
     let origin: string;
+    /** Downloads of /slow that have begun, and those whose connection then closed. */
+    const slow = { begun: 0, closed: 0 };
 
     before(async function () {
       server = createServer((req, res) => {
         if (req.url === '/data.csv') res.end('x\n1\n2\n');
-        else if (req.url === '/slow') res.write('x'); // never ends
+        else if (req.url === '/slow') {
+          // Never ends: only an abort closes it.
+          slow.begun += 1;
+          res.on('close', () => (slow.closed += 1));
+          res.write('x');
+        }
         else if (req.url === '/big') res.end(Buffer.alloc(4096, 65));
         else {
           res.statusCode = 404;
@@ -226,14 +234,15 @@ describe('sandbox local job runner', function () {
 
     it('stop() during a download aborts it and ends the job, stopped and not failed', async function () {
       const { job, phases, done } = run(spec({ inputs: [{ did: 'd', files: [{ url: `${origin}/slow` }] }] }));
-      await untilPhase(job, 'provisioning');
-      await new Promise((r) => setTimeout(r, 50));
+      const begun = slow.begun;
+      await until(() => slow.begun > begun, 'the download of /slow');
       job.stop();
+      // The download never ends by itself: an outcome at all is the stop's.
       const outcome = await done;
       assert.equal(outcome.stopped, true);
       assert.equal(outcome.failure, undefined);
       assert.ok(!phases.includes('running'));
-      assert.ok(outcome.finishedAt - outcome.startedAt < 2000);
+      await until(() => slow.closed === slow.begun, 'the aborted download closing its connection');
     });
   });
 
@@ -290,9 +299,7 @@ describe('sandbox local job runner', function () {
     const { job, done } = run(spec({ algorithm: { container: SH_CONTAINER, code } }));
     await untilPhase(job, 'running');
     const pidFile = join(job.dir, 'data', 'outputs', 'child.pid');
-    for (let i = 0; i < 100 && !(existsSync(pidFile) && text(job.snapshot!().algorithmLog, 'stdout') !== ''); i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await until(() => existsSync(pidFile) && text(job.snapshot!().algorithmLog, 'stdout') !== '', 'the child started and "started" written');
     const snapshot = job.snapshot!();
     assert.match(snapshot.imageLog, /^1 : Pulling from feas\/busybox\n/);
     assert.match(snapshot.configurationLog, /All good with data provisioning/);
@@ -329,7 +336,8 @@ describe('sandbox local job runner', function () {
     assert.equal(outcome.timedOut, true);
     assert.equal(outcome.stopped, false);
     assert.equal(text(outcome.algorithmLog, 'stdout'), 'hanging\n');
-    assert.ok(outcome.finishedAt - outcome.startedAt < 3000);
+    // The algorithm never ends by itself: an outcome at all is the limit's, and not before it.
+    assert.ok(outcome.finishedAt - outcome.startedAt >= 1000, `ended after ${outcome.finishedAt - outcome.startedAt} ms`);
   });
 
   describe('packOutputs', function () {
