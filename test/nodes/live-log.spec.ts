@@ -33,11 +33,13 @@ interface Collected {
   finals: Received[];
   /** Arrival order across outputs: 'log' or 'final'. */
   order: string[];
+  /** When each log message arrived (Date.now()), in the order of `logs`. */
+  logTimes: number[];
 }
 
 function collect(logNode: string, finalNode: string): Collected {
-  const collected: Collected = { logs: [], finals: [], order: [] };
-  helper.getNode(logNode).on('input', (msg: Received) => (collected.logs.push(msg), collected.order.push('log')));
+  const collected: Collected = { logs: [], finals: [], order: [], logTimes: [] };
+  helper.getNode(logNode).on('input', (msg: Received) => (collected.logs.push(msg), collected.order.push('log'), collected.logTimes.push(Date.now())));
   helper.getNode(finalNode).on('input', (msg: Received) => (collected.finals.push(msg), collected.order.push('final')));
   return collected;
 }
@@ -168,7 +170,11 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
         const lines = got.logs.filter((m) => m.skipped === undefined);
         const skipped = got.logs.filter((m) => m.skipped !== undefined).reduce((sum, m) => sum + Number(m.skipped), 0);
         assert.equal(lines.length + skipped, 300, `${lines.length} sent + ${skipped} counted`);
-        assert.ok(lines.length <= 10, `${lines.length} lines sent for a burst within one or two seconds`);
+        // However slowly a loaded machine hands the burst over, no more than 5 lines for each second it took (and the second it began in).
+        const times = got.logs.map((m, i) => (m.skipped === undefined ? got.logTimes[i]! : undefined)).filter((t): t is number => t !== undefined);
+        const seconds = Math.ceil((times.at(-1)! - times[0]!) / 1000) + 1;
+        assert.ok(lines.length <= 5 * seconds, `${lines.length} lines sent over ${seconds} s`);
+        assert.ok(lines.length < 300, 'not every line');
         assert.deepEqual(lines.map((m) => m.payload).slice(0, 5), ['burst 1', 'burst 2', 'burst 3', 'burst 4', 'burst 5']);
         assert.match(String(got.logs.find((m) => m.skipped !== undefined)?.payload), /^\d+ lines not sent: more than 5 a second$/);
       });
