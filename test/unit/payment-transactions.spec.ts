@@ -13,8 +13,9 @@ const WHAT = 'deposit into the escrow';
  * revert texts, a dropped connection).
  */
 function contractThat(send: () => Promise<unknown>): Contract {
-  return { getFunction: () => ({ send }), runner: null } as unknown as Contract;
+  return { getFunction: () => ({ send, estimateGas: () => Promise.resolve(ESTIMATE) }), runner: null } as unknown as Contract;
 }
+const ESTIMATE = 65_031n;
 /** An error as ethers makes it; only the fields a test names are given. */
 const rpcError = (message: string, code: ErrorCode, info: Record<string, unknown> = {}): Error => makeError(message, code, info as never);
 const minedAs = (wait: () => Promise<unknown>): Contract => contractThat(async () => ({ hash: HASH, wait }) as unknown as ContractTransactionResponse);
@@ -44,7 +45,7 @@ describe('what a failed transaction tells the user', function () {
     const revert = rpcError('execution reverted (no data present; likely require(false) occurred', 'CALL_EXCEPTION', { reason: null });
     let sends = 0;
     let resets = 0;
-    const contract = { getFunction: () => ({ send: () => (sends++, Promise.reject(revert)) }), runner: { reset: () => resets++ } } as unknown as Contract;
+    const contract = { getFunction: () => ({ send: () => (sends++, Promise.reject(revert)), estimateGas: () => Promise.resolve(ESTIMATE) }), runner: { reset: () => resets++ } } as unknown as Contract;
     const error = await failure(sendTransaction(contract, 'deposit', [], WHAT, 1000));
     assert.deepEqual([sends, resets], [1, 0]);
     assert.equal(error.code, 'TRANSACTION_FAILED');
