@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { JobTracker, type FollowedJob, type JobTrackerOptions, type TrackerStore } from '../../src/tracker';
-import { ManualClient, job, serverError } from './fake-client';
+import type { FollowedJob, TrackerStore } from '../../src/tracker';
+import { job, serverError } from './fake-client';
 import { recordEvents } from './helpers';
-import { VirtualTime } from './virtual-time';
+import { manualTrackers } from './manual-trackers';
 
 const INTERVAL = 5_000;
 
@@ -27,27 +27,11 @@ function memoryStore(jobs: unknown[], gate?: Promise<void>) {
  * so that timers still armed (what would keep Node-RED's process awake) can be counted exactly.
  */
 describe('JobTracker: start, idle and close', function () {
-  let time: VirtualTime;
-  let client: ManualClient;
-  const trackers: JobTracker[] = [];
-  const make = (options: Partial<JobTrackerOptions> = {}): JobTracker => {
-    const tracker = new JobTracker({ client, intervalMs: INTERVAL, scheduler: time, clock: time.clock, ...options });
-    trackers.push(tracker);
-    return tracker;
-  };
-
-  beforeEach(function () {
-    time = new VirtualTime();
-    client = new ManualClient(() => time.now());
-  });
-
-  afterEach(async function () {
-    await Promise.all(trackers.splice(0).map((t) => t.close()));
-  });
+  const on = manualTrackers({ intervalMs: INTERVAL });
 
   it('resume() reports each stored job it cannot follow, by its place in the store, and follows the rest', async function () {
     const { store, puts } = memoryStore([{ jobId: 'a', startedAt: 1 }, { jobId: 7, startedAt: 1 }, null]);
-    const tracker = make({ store });
+    const tracker = on.make({ store });
     const log = recordEvents(tracker);
     const messages: string[] = [];
     tracker.on('error', (error) => messages.push(error.message));
@@ -64,18 +48,18 @@ describe('JobTracker: start, idle and close', function () {
   it('close() while the store loads: resume() answers nothing, follows nothing and arms nothing', async function () {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const { store } = memoryStore([{ jobId: 'a', startedAt: time.clock() }], gate);
-    const tracker = make({ store });
+    const { store } = memoryStore([{ jobId: 'a', startedAt: on.time.clock() }], gate);
+    const tracker = on.make({ store });
     const resumed = tracker.resume();
     await tracker.close();
     release();
     assert.deepEqual(await resumed, []);
     assert.equal(tracker.size, 0);
-    assert.deepEqual(time.armed(), []);
+    assert.deepEqual(on.time.armed(), []);
   });
 
-  it('follow() after close() says which job it refused, even when it is given nothing', async function () {
-    const tracker = make();
+  it('on.follow() after close() says which job it refused, even when it is given nothing', async function () {
+    const tracker = on.make();
     await tracker.close();
     assert.throws(() => tracker.follow({ jobId: 'b', startedAt: 1 }), { message: 'Cannot follow job b: the job tracker is closed' });
     assert.throws(() => tracker.follow(undefined as unknown as FollowedJob), { message: 'Cannot follow job undefined: the job tracker is closed' });
@@ -83,8 +67,8 @@ describe('JobTracker: start, idle and close', function () {
 
   it('close() answers the same promise however often it is called', async function () {
     const { store } = memoryStore([]);
-    const tracker = make({ store });
-    tracker.follow({ jobId: 'a', startedAt: time.clock() });
+    const tracker = on.make({ store });
+    tracker.follow({ jobId: 'a', startedAt: on.time.clock() });
     const closing = tracker.close();
     assert.equal(tracker.close(), closing);
     await closing;
@@ -92,69 +76,69 @@ describe('JobTracker: start, idle and close', function () {
   });
 
   it('close() disarms the timer of the next poll', async function () {
-    const tracker = make();
-    tracker.follow({ jobId: 'a', startedAt: time.clock() });
-    assert.deepEqual(time.armed(), [INTERVAL]);
+    const tracker = on.make();
+    tracker.follow({ jobId: 'a', startedAt: on.time.clock() });
+    assert.deepEqual(on.time.armed(), [INTERVAL]);
     await tracker.close();
-    assert.deepEqual(time.armed(), []);
+    assert.deepEqual(on.time.armed(), []);
   });
 
   it('resume() of a store with nothing to follow arms no timer, so no poll and no beforePoll come', async function () {
     let hooks = 0;
     const { store } = memoryStore([{ jobId: '', startedAt: 1 }]);
-    const tracker = make({ store, pollByIdUpTo: 0, beforePoll: async () => void hooks++ });
+    const tracker = on.make({ store, pollByIdUpTo: 0, beforePoll: async () => void hooks++ });
     tracker.on('error', () => undefined);
     assert.deepEqual(await tracker.resume(), []);
-    assert.deepEqual(time.armed(), []);
-    await time.advance(10 * INTERVAL);
+    assert.deepEqual(on.time.armed(), []);
+    await on.time.advance(10 * INTERVAL);
     assert.equal(hooks, 0);
-    assert.deepEqual(client.sent, []);
+    assert.deepEqual(on.client.sent, []);
   });
 
   it('unfollowing the last job before its first poll disarms the timer: no poll comes', async function () {
     let hooks = 0;
-    const tracker = make({ beforePoll: async () => void hooks++ });
+    const tracker = on.make({ beforePoll: async () => void hooks++ });
     const log = recordEvents(tracker);
-    tracker.follow({ jobId: 'a', startedAt: time.clock() });
-    await time.advance(1_000);
+    tracker.follow({ jobId: 'a', startedAt: on.time.clock() });
+    await on.time.advance(1_000);
     assert.equal(tracker.unfollow('a'), true);
-    assert.deepEqual(time.armed(), []);
-    await time.advance(10 * INTERVAL);
+    assert.deepEqual(on.time.armed(), []);
+    await on.time.advance(10 * INTERVAL);
     assert.equal(hooks, 0);
-    assert.deepEqual(client.sent, []);
+    assert.deepEqual(on.client.sent, []);
     assert.deepEqual(log, ['idle']);
   });
 
   it('a timeout listener that unfollows the last other job: idle is told once', async function () {
-    const tracker = make();
+    const tracker = on.make();
     const log = recordEvents(tracker);
     tracker.on('timeout', () => tracker.unfollow('b'));
-    tracker.follow({ jobId: 'a', startedAt: time.clock(), timeoutMs: 1_000 });
-    tracker.follow({ jobId: 'b', startedAt: time.clock() });
-    await time.advance(10 * INTERVAL);
+    tracker.follow({ jobId: 'a', startedAt: on.time.clock(), timeoutMs: 1_000 });
+    tracker.follow({ jobId: 'b', startedAt: on.time.clock() });
+    await on.time.advance(10 * INTERVAL);
     assert.deepEqual(log, ['timeout a', 'idle']);
-    assert.deepEqual(client.sent, []);
-    assert.deepEqual(time.armed(), []);
+    assert.deepEqual(on.client.sent, []);
+    assert.deepEqual(on.time.armed(), []);
   });
 
   it('a timeout listener that closes the tracker: no timer is left for the jobs still followed', async function () {
-    const tracker = make();
+    const tracker = on.make();
     const log = recordEvents(tracker);
     tracker.on('timeout', () => void tracker.close());
-    tracker.follow({ jobId: 'a', startedAt: time.clock(), timeoutMs: 1_000 });
-    tracker.follow({ jobId: 'b', startedAt: time.clock() });
-    await time.advance(1_000);
+    tracker.follow({ jobId: 'a', startedAt: on.time.clock(), timeoutMs: 1_000 });
+    tracker.follow({ jobId: 'b', startedAt: on.time.clock() });
+    await on.time.advance(1_000);
     assert.deepEqual(log, ['timeout a']);
-    assert.deepEqual(time.armed(), []);
-    await time.advance(10 * INTERVAL);
-    assert.deepEqual(client.sent, []);
+    assert.deepEqual(on.time.armed(), []);
+    await on.time.advance(10 * INTERVAL);
+    assert.deepEqual(on.client.sent, []);
     assert.deepEqual(tracker.list().map((f) => f.jobId), ['b']);
   });
 
   it('a timeout listener that closes the tracker stops there: the other job due stays followed', async function () {
-    let wall = time.clock();
+    let wall = on.time.clock();
     const { store, removes } = memoryStore([]);
-    const tracker = make({ store, clock: () => wall });
+    const tracker = on.make({ store, clock: () => wall });
     const log = recordEvents(tracker);
     tracker.on('timeout', () => void tracker.close());
     tracker.follow({ jobId: 'a', startedAt: wall, timeoutMs: 1_000 });
@@ -162,17 +146,17 @@ describe('JobTracker: start, idle and close', function () {
     tracker.follow({ jobId: 'c', startedAt: wall });
     // The wall clock jumps past both deadlines before the timer of the first one fires.
     wall += 3_000;
-    await time.advance(1_000);
+    await on.time.advance(1_000);
     await tracker.close();
     assert.deepEqual(log, ['timeout a']);
     assert.deepEqual(tracker.list().map((f) => f.jobId), ['b', 'c'], 'closing keeps what is still followed');
     assert.deepEqual(removes, ['a']);
-    assert.deepEqual(time.armed(), []);
+    assert.deepEqual(on.time.armed(), []);
   });
 
   it('a job followed again by an earlier timeout\'s listener keeps its new deadline', async function () {
-    let wall = time.clock();
-    const tracker = make({ clock: () => wall });
+    let wall = on.time.clock();
+    const tracker = on.make({ clock: () => wall });
     const log = recordEvents(tracker);
     const start = wall;
     tracker.on('timeout', (followed) => {
@@ -181,60 +165,60 @@ describe('JobTracker: start, idle and close', function () {
     tracker.follow({ jobId: 'a', startedAt: start, timeoutMs: 1_000 });
     tracker.follow({ jobId: 'b', startedAt: start, timeoutMs: 2_000 });
     wall += 3_000;
-    await time.advance(1_000);
+    await on.time.advance(1_000);
     assert.deepEqual(log, ['timeout a']);
     assert.deepEqual(tracker.list(), [{ jobId: 'b', startedAt: start, timeoutMs: 60_000 }]);
   });
 
   it('a change listener that closes the tracker: the done of that job is not told', async function () {
-    client.answer = () => job('a', 70);
-    const tracker = make();
+    on.client.answer = () => job('a', 70);
+    const tracker = on.make();
     const log = recordEvents(tracker);
     tracker.on('change', () => void tracker.close());
-    tracker.follow({ jobId: 'a', startedAt: time.clock() });
-    await time.advance(INTERVAL);
+    tracker.follow({ jobId: 'a', startedAt: on.time.clock() });
+    await on.time.advance(INTERVAL);
     assert.deepEqual(log, ['change a 70']);
-    assert.deepEqual(client.sent, ['get a']);
+    assert.deepEqual(on.client.sent, ['get a']);
   });
 
   it('without an error listener a failure is not emitted at all, not even to errorMonitor; polling goes on', async function () {
-    client.answer = () => serverError();
-    const tracker = make();
+    on.client.answer = () => serverError();
+    const tracker = on.make();
     const seen: string[] = [];
     // The typed events have no symbol keys: errorMonitor is reached through the plain EventEmitter.
     (tracker as EventEmitter).on(EventEmitter.errorMonitor, (error: Error) => seen.push(error.message));
-    tracker.follow({ jobId: 'a', startedAt: time.clock() });
-    await time.advance(INTERVAL + 2 * INTERVAL);
+    tracker.follow({ jobId: 'a', startedAt: on.time.clock() });
+    await on.time.advance(INTERVAL + 2 * INTERVAL);
     assert.deepEqual(seen, []);
-    assert.deepEqual(client.sentAt, ['get a@5000', 'get a@15000']);
+    assert.deepEqual(on.client.sentAt, ['get a@5000', 'get a@15000']);
   });
 
   it('an error listener that throws is not handed its own error', async function () {
-    client.answer = () => serverError();
-    const tracker = make();
+    on.client.answer = () => serverError();
+    const tracker = on.make();
     const seen: string[] = [];
     tracker.on('error', (error) => {
       seen.push(error.message);
       if (seen.length === 1) throw new Error('the error listener failed');
     });
-    tracker.follow({ jobId: 'a', startedAt: time.clock() });
-    await time.advance(INTERVAL);
+    tracker.follow({ jobId: 'a', startedAt: on.time.clock() });
+    await on.time.advance(INTERVAL);
     assert.deepEqual(seen, ['HTTP 500']);
   });
 
   it('a client whose list is not a list: the TypeError is reported, the poll backs off, the job stays followed', async function () {
-    const tracker = make({ pollByIdUpTo: 0 });
+    const tracker = on.make({ pollByIdUpTo: 0 });
     const log = recordEvents(tracker);
     const errors: Error[] = [];
     tracker.on('error', (error) => errors.push(error));
-    tracker.follow({ jobId: 'a', startedAt: time.clock() });
-    tracker.follow({ jobId: 'b', startedAt: time.clock() });
-    await time.advance(INTERVAL);
-    client.waiting('list').resolve(undefined as unknown as []);
-    await time.advance(3 * INTERVAL);
+    tracker.follow({ jobId: 'a', startedAt: on.time.clock() });
+    tracker.follow({ jobId: 'b', startedAt: on.time.clock() });
+    await on.time.advance(INTERVAL);
+    on.client.waiting('list').resolve(undefined as unknown as []);
+    await on.time.advance(3 * INTERVAL);
     assert.deepEqual(log, ['error TypeError']);
     assert.ok(errors[0] instanceof TypeError);
-    assert.deepEqual(client.sentAt, ['list@5000', 'list@15000'], 'the next poll two intervals later');
+    assert.deepEqual(on.client.sentAt, ['list@5000', 'list@15000'], 'the next poll two intervals later');
     assert.equal(tracker.size, 2);
   });
 });
