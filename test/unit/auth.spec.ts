@@ -223,10 +223,10 @@ describe('auth', function () {
   });
 
   describe('nonceRetryPauseMs', function () {
-    it('pauses a random part of 20, 40, 80 then 160 ms: at most 300 ms before the last of the five sends', function () {
-      const longest = [1, 2, 3, 4].map((attempt) => nonceRetryPauseMs(attempt, () => 1));
-      assert.deepEqual(longest, [20, 40, 80, 160]);
-      assert.equal(MAX_NONCE_ATTEMPTS, 5);
+    it('pauses a random part of 20, 40, 80 ... 1280 ms: at most 2.54 s before the last of the eight sends', function () {
+      const longest = [1, 2, 3, 4, 5, 6, 7].map((attempt) => nonceRetryPauseMs(attempt, () => 1));
+      assert.deepEqual(longest, [20, 40, 80, 160, 320, 640, 1280]);
+      assert.equal(MAX_NONCE_ATTEMPTS, 8);
       assert.equal(nonceRetryPauseMs(3, () => 0.25), 20);
       assert.equal(nonceRetryPauseMs(2, () => 0), 0);
     });

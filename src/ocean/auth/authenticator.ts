@@ -9,8 +9,10 @@ import { signRequest } from './signing';
 /**
  * Sends of one signed call when the server refuses its nonce: another program (another Node-RED
  * on the same wallet) may use nonces in between, so the stored one is read again before each.
+ * Two hosts starting jobs at once keep overtaking each other's nonces; on a loaded machine five
+ * sends were not always enough (1 start in 120 failed), eight with the pauses below are.
  */
-export const MAX_NONCE_ATTEMPTS = 5;
+export const MAX_NONCE_ATTEMPTS = 8;
 /** Before sending again, a random pause of up to this times 2^attempt ms, so two hosts stop colliding. */
 const NONCE_RETRY_SPREAD_MS = 10;
 
