@@ -23,11 +23,11 @@ function environments(chain: BootstrappedChain): EnvironmentSpec[] {
 }
 
 /** Collects what reaches `out` or a Catch node until `count` messages have arrived (bounded). */
-function collect(count: number, ms = 60_000): Promise<{ out: Received[]; caught: Received[] }> {
+function collect(count: number, ms = 60_000, state: () => string = () => ''): Promise<{ out: Received[]; caught: Received[] }> {
   const out: Received[] = [];
   const caught: Received[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`only ${out.length + caught.length} of ${count} messages within ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new Error(`only ${out.length + caught.length} of ${count} messages within ${ms} ms${state()}`)), ms);
     const check = (): void => {
       if (out.length + caught.length < count) return;
       clearTimeout(timer);
@@ -124,7 +124,8 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
       const budgets = [{ token: ocean(), perJob, limit: threeJobs, period: '1h' }];
       await load(w, flow(budgets));
       const before = { ocean: await oceanHeld(w), dataset: await tokenBalance(provider, dt('dataset'), w.address) };
-      const outcomes = collect(20);
+      // Should the starts hang, the failure says where: the backend's last requests and their answers.
+      const outcomes = collect(20, 60_000, () => `; the backend's last requests: ${setup.sandbox.requests.slice(-10).map((r) => `${r.method} ${r.path} ${r.status || 'unanswered'}`).join(', ')}`);
       for (let i = 0; i < 20; i++) helper.getNode('start').receive({ topic: `reading-${i}` });
       const { out, caught } = await outcomes;
       assert.equal(out.length, 3, caught.map((c) => c.error?.message).filter((m) => !/PAYMENT_LIMIT|allowed per/.test(String(m))).join('\n'));
