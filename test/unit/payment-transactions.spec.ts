@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { makeError, type Contract, type ContractTransactionResponse, type ErrorCode } from 'ethers';
 import { shortReason } from '../../src/ocean/payment/chain';
-import { sendTransaction } from '../../src/ocean/payment/transactions';
+import { receiptPollMs, sendTransaction } from '../../src/ocean/payment/transactions';
 import { failure } from '../helpers/failure';
 
 const HASH = `0x${'ab'.repeat(32)}`;
@@ -18,7 +18,12 @@ function contractThat(send: () => Promise<unknown>): Contract {
 const ESTIMATE = 65_031n;
 /** An error as ethers makes it; only the fields a test names are given. */
 const rpcError = (message: string, code: ErrorCode, info: Record<string, unknown> = {}): Error => makeError(message, code, info as never);
-const minedAs = (wait: () => Promise<unknown>): Contract => contractThat(async () => ({ hash: HASH, wait }) as unknown as ContractTransactionResponse);
+/** A sent transaction whose receipt reads give `receipts` in turn (the last one from then on). */
+const minedAs = (...receipts: unknown[]): Contract => {
+  let reads = 0;
+  const getTransactionReceipt = (): Promise<unknown> => Promise.resolve(receipts[Math.min(reads++, receipts.length - 1)]);
+  return contractThat(async () => ({ hash: HASH, provider: { getTransactionReceipt } }) as unknown as ContractTransactionResponse);
+};
 
 describe('what a failed transaction tells the user', function () {
   it('a revert whose reason ethers could not decode: the reason quoted in the RPC\'s text, as geth and hardhat word it', async function () {
@@ -77,13 +82,28 @@ describe('what a failed transaction tells the user', function () {
   });
 
   it('a transaction mined but reverted: TRANSACTION_FAILED with its hash, so it can be looked up', async function () {
-    const reverted = rpcError('transaction execution reverted', 'CALL_EXCEPTION', { reason: null });
-    const error = await failure(sendTransaction(minedAs(() => Promise.reject(reverted)), 'deposit', [], WHAT, 1000));
+    const error = await failure(sendTransaction(minedAs({ status: 0 }), 'deposit', [], WHAT, 1000));
     assert.equal(error.code, 'TRANSACTION_FAILED');
     assert.equal(error.message, `Could not ${WHAT}: transaction ${HASH} failed (CALL_EXCEPTION: transaction execution reverted)`);
     assert.deepEqual(error.details, { txHash: HASH });
-    const mined = await sendTransaction(minedAs(() => Promise.resolve({ status: 1 })), 'deposit', [], WHAT, 1000);
+    const mined = await sendTransaction(minedAs({ status: 1 }), 'deposit', [], WHAT, 1000);
     assert.equal(mined, HASH);
+  });
+
+  it('a receipt not there at the first reads is read again until it is, however few blocks the chain makes', async function () {
+    const mined = await sendTransaction(minedAs(null, null, null, { status: 1 }), 'deposit', [], WHAT, 5000);
+    assert.equal(mined, HASH);
+  });
+
+  it('a receipt that never comes: TIMEOUT once the time is up, with the hash', async function () {
+    const error = await failure(sendTransaction(minedAs(null), 'deposit', [], WHAT, 300));
+    assert.equal(error.code, 'TIMEOUT');
+    assert.equal(error.message, `Could not ${WHAT}: transaction ${HASH} was not mined within 300 ms; it may still be mined, check it before paying again`);
+    assert.deepEqual(error.details, { txHash: HASH });
+  });
+
+  it('reads the receipt after 50, 100, 200 ... ms, then every second', function () {
+    assert.deepEqual([0, 1, 2, 3, 4, 5, 6].map(receiptPollMs), [50, 100, 200, 400, 800, 1000, 1000]);
   });
 
   it('shortReason: ethers\' code and the message up to its details; the message alone when there is no code', function () {

@@ -1,4 +1,4 @@
-import type { Contract, ContractTransactionResponse } from 'ethers';
+import type { Contract, ContractTransactionResponse, TransactionReceipt } from 'ethers';
 import { OceanError } from '../errors';
 import { shortReason, withTimeout } from './chain';
 
@@ -15,8 +15,9 @@ export async function sendTransaction(contract: Contract, method: string, args: 
     throw transactionError(error, what);
   }
   try {
-    const receipt = await withTimeout(response.wait(), receiptTimeoutMs);
-    if (!receipt || receipt.status !== 1) throw new Error('the transaction was reverted');
+    const receipt = await withTimeout(minedReceipt(response, receiptTimeoutMs), receiptTimeoutMs);
+    // Worded as ethers words a reverted receipt.
+    if (receipt.status !== 1) throw Object.assign(new Error('transaction execution reverted'), { code: 'CALL_EXCEPTION' });
   } catch (error) {
     const timedOut = error instanceof Error && /no answer within/.test(error.message);
     throw new OceanError(
@@ -28,6 +29,26 @@ export async function sendTransaction(contract: Contract, method: string, args: 
     );
   }
   return response.hash;
+}
+
+/** Between two reads of a transaction's receipt: short at first (a dev chain mines at once), then up to a second. */
+export function receiptPollMs(read: number): number {
+  return Math.min(1000, 50 * 2 ** read);
+}
+
+/**
+ * The transaction's receipt, read until it is there, bounded by `ms`. Not ethers' wait(): that
+ * waits for a block after its first look, and a chain that mines only on demand (anvil, hardhat)
+ * makes none when the transaction was mined between the two, so the wait hung until its timeout.
+ */
+async function minedReceipt(response: ContractTransactionResponse, ms: number): Promise<TransactionReceipt> {
+  const end = Date.now() + ms;
+  for (let read = 0; ; read++) {
+    const receipt = await response.provider.getTransactionReceipt(response.hash);
+    if (receipt) return receipt;
+    if (Date.now() >= end) throw new Error(`no answer within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, receiptPollMs(read)));
+  }
 }
 
 /**

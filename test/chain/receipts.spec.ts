@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { Contract, JsonRpcProvider, parseEther, type BaseWallet } from 'ethers';
+import { connectWallet, type BootstrappedChain } from '../../sandbox/chain';
+import { ERC20_ABI } from '../../src/ocean/payment/abi';
+import { sendTransaction } from '../../src/ocean/payment/transactions';
+import { sharedChain } from '../helpers/chain';
+import { fundedWallet } from '../helpers/funded-wallet';
+
+/**
+ * A chain that mines only on demand, as anvil and hardhat do for development: a transaction whose
+ * receipt is not there at the first look is waited for by reading its receipt, not by waiting for
+ * a block (when none follows, that wait lasted until its timeout).
+ */
+describe('waiting for a receipt on a chain that mines on demand', function () {
+  this.timeout(60_000);
+  let chain: BootstrappedChain;
+  let payer: BaseWallet;
+  let rpc: JsonRpcProvider;
+
+  before(async function () {
+    chain = await sharedChain();
+    payer = connectWallet(chain.rpcUrl, (await fundedWallet(chain, { ocean: 1 })).privateKey, chain.chainId);
+    rpc = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true });
+  });
+
+  afterEach(async function () {
+    await rpc.send('evm_setAutomine', [true]);
+  });
+
+  after(function () {
+    payer.provider?.destroy();
+    rpc.destroy();
+  });
+
+  it('a transaction mined a while after it was sent, with no block after it: its hash, once mined', async function () {
+    await rpc.send('evm_setAutomine', [false]);
+    const token = new Contract(chain.contracts.oceanToken, ERC20_ABI, payer);
+    const sending = sendTransaction(token, 'approve', [chain.contracts.escrow, parseEther('1')], 'allow the escrow deposit', 30_000);
+    // Mined once the wallet's transaction is in the pool, and no block after it.
+    const address = await payer.getAddress();
+    for (let i = 0; i < 200 && (await rpc.send('eth_getTransactionCount', [address, 'pending'])) === (await rpc.send('eth_getTransactionCount', [address, 'latest'])); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await rpc.send('evm_mine', []);
+    const hash = await sending;
+    const receipt = await rpc.getTransactionReceipt(hash);
+    assert.equal(receipt?.status, 1);
+    assert.equal(await rpc.getBlockNumber(), receipt?.blockNumber, 'no block came after it');
+  });
+});
