@@ -121,8 +121,14 @@ describe('the editor in a real browser (packed package, Node-RED 4.1, headless C
       await folder.waitFor();
       // The tree keeps a folder open between imports (its container then has the class "expanded"); open it only when closed.
       if (!(await folder.locator('xpath=..').evaluate((container) => container.classList.contains('expanded')))) await folder.click();
-      await item.click();
-      await editor.page.locator('#red-ui-clipboard-dialog-ok:not([disabled])').waitFor();
+      // The tree can still be filling in or sliding open when the item is clicked, and the click
+      // then selects nothing: click again until the Import button is enabled (bounded).
+      const importButton = editor.page.locator('#red-ui-clipboard-dialog-ok:not([disabled])');
+      for (let click = 1; ; click++) {
+        await item.click();
+        if (await importButton.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+        assert.ok(click < 6, `${file}: the Import button stayed disabled after ${click} clicks on the example`);
+      }
       await editor.page.click('#red-ui-clipboard-dialog-ok');
       // The example's flow tab comes in, or a conflict notice stops it.
       const tab = (JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as Array<{ type: string; label?: string }>).find((n) => n.type === 'tab')!.label!;
