@@ -2,8 +2,8 @@ import type { JobTracker } from '../../src/tracker';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits until `check` holds, polling every 5 ms; fails after `timeoutMs`. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 2_000): Promise<void> {
+/** Waits until `check` holds, polling every 5 ms; fails only when it has not after `timeoutMs` (generous: a loaded machine is slow). */
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -56,6 +56,7 @@ describe('JobTracker against the Ocean Node sandbox', function () {
   });
 
   it('follows 3 jobs to done with exactly one status request per poll', async function () {
+    this.timeout(60_000);
     const started: ComputeJob[] = [];
     for (const n of [2, 3, 4]) {
       started.push(await client.startJob({ environment, free: true, datasets: [], algorithm: { meta: { container: NODE_CONTAINER, rawcode: SQUARE_ALGORITHM } }, algocustomdata: { n } }));
@@ -74,7 +75,7 @@ describe('JobTracker against the Ocean Node sandbox', function () {
     tracker.on('idle', () => (idle = true));
     for (const job of started) tracker.follow({ jobId: job.jobId, startedAt: Date.now(), timeoutMs: 30_000 });
     try {
-      await waitFor(() => idle, 'all jobs done', 15_000);
+      await waitFor(() => idle, 'all jobs done', 30_000);
     } finally {
       await tracker.close();
     }
@@ -98,7 +99,7 @@ describe('JobTracker against the Ocean Node sandbox', function () {
     const job = await client.startJob({ environment, free: true, datasets: [], algorithm: { meta: { container: NODE_CONTAINER, rawcode: LONG_RUNNING_ALGORITHM } }, algocustomdata: { seconds: 30 } });
     const tracker = new JobTracker({ client: counting, intervalMs: 100 });
     tracker.follow({ jobId: job.jobId, startedAt: Date.now() });
-    await waitFor(() => polls + lookups >= 3, '3 polls', 5_000);
+    await waitFor(() => polls + lookups >= 3, '3 polls');
 
     // close() settles at once (the test's own timeout bounds it); what matters is what follows it.
     await tracker.close();

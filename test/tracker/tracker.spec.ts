@@ -159,7 +159,7 @@ describe('JobTracker: polling', function () {
     const tracker = make();
     const log = recordEvents(tracker);
     tracker.follow({ jobId: 'a', startedAt: Date.now(), timeoutMs: 80 });
-    await waitFor(() => log.includes('idle'), 'idle', 1_000);
+    await waitFor(() => log.includes('idle'), 'idle');
     assert.deepEqual(log, ['timeout a', 'idle'], 'the useless request was cancelled, not reported');
     assert.equal(fake.listCalls, 1);
     assert.equal(fake.aborted, 1);
