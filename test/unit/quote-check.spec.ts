@@ -88,6 +88,15 @@ describe('price quotes checked against what the wallet knows', function () {
     assert.deepEqual(error.details, { field: 'token', expected: environment!.feeTokens, got: ESCROW });
   });
 
+  it('with a token asked for, a quote in another token the environment also takes is refused, naming the one asked', async function () {
+    const two = { ...environment!, feeTokens: [NODE, OCEAN], resourcePrices: { ...environment!.resourcePrices, [NODE]: environment!.resourcePrices![OCEAN]! } };
+    const error = await failure(checkEscrowQuote({ ...recordedQuote, token: NODE }, context({ environment: two })));
+    assert.equal(error.code, 'PAYMENT_REFUSED');
+    assert.equal(error.message, `Nothing was paid: the backend's price quote was refused, because token ${NODE} is not the fee token asked for`);
+    assert.deepEqual(error.details, { field: 'token', expected: recordedRequest.payment.token, got: NODE });
+    assert.equal(await checkEscrowQuote(recordedQuote, context({ environment: two })), parseUnits('1', 18), 'the token asked for passes');
+  });
+
   it('prices a resource not asked for at the environment\'s minimum of that resource', function () {
     const env: ComputeEnvironment = {
       ...environment!,
