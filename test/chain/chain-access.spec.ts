@@ -1,33 +1,11 @@
 import assert from 'node:assert/strict';
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Wallet } from 'ethers';
 import type { BootstrappedChain } from '../../sandbox/chain';
 import { ChainAccess } from '../../src/ocean/payment/chain';
 import { sharedChain } from '../helpers/chain';
+import { startWireLog, type WireLog, type WireRequest } from '../helpers/wire-log';
 
-/** An RPC in front of the chain that keeps every request body it passes on. */
-async function recordingRpc(target: string): Promise<{ url: string; bodies: unknown[]; close: () => Promise<void> }> {
-  const bodies: unknown[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      bodies.push(JSON.parse(body.toString()));
-      const forward = request(target, { method: 'POST', headers: { 'content-type': 'application/json' } }, (answer: IncomingMessage) => {
-        res.writeHead(answer.statusCode ?? 502, { 'content-type': 'application/json' });
-        answer.pipe(res);
-      });
-      forward.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, bodies, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-const methods = (bodies: unknown[]): string[] => bodies.map((b) => (Array.isArray(b) ? 'batch' : (b as { method: string }).method));
+const methods = (requests: WireRequest[]): string[] => requests.map(({ body }) => (Array.isArray(body) ? 'batch' : (body as { method: string }).method));
 
 describe('the chain as the payments read it', function () {
   this.timeout(30_000);
@@ -37,9 +15,9 @@ describe('the chain as the payments read it', function () {
     chain = await sharedChain();
   });
 
-  /** A ChainAccess for a throwaway wallet, behind a recording RPC, past its chain check. */
-  async function checkedAccess(): Promise<{ rpc: Awaited<ReturnType<typeof recordingRpc>>; access: ChainAccess }> {
-    const rpc = await recordingRpc(chain.rpcUrl);
+  /** A ChainAccess for a throwaway wallet, behind a pass-through that keeps every request, past its chain check. */
+  async function checkedAccess(): Promise<{ rpc: WireLog; access: ChainAccess }> {
+    const rpc = await startWireLog(chain.rpcUrl);
     const access = new ChainAccess(rpc.url, chain.chainId, new Wallet(Wallet.createRandom().privateKey));
     await access.ready();
     return { rpc, access };
@@ -53,7 +31,7 @@ describe('the chain as the payments read it', function () {
       const [oceanDecimals, oceanSymbol, datatokenDecimals] = await Promise.all([access.decimals(ocean), access.symbol(ocean), access.decimals(datatoken)]);
       assert.deepEqual([oceanDecimals, oceanSymbol, datatokenDecimals], [18, 'OCEAN', 18]);
       await access.ready();
-      assert.deepEqual(methods(rpc.bodies), ['eth_chainId', 'eth_call', 'eth_call', 'eth_call']);
+      assert.deepEqual(methods(rpc.requests), ['eth_chainId', 'eth_call', 'eth_call', 'eth_call']);
     } finally {
       access.close();
       await rpc.close();
@@ -63,10 +41,10 @@ describe('the chain as the payments read it', function () {
   it('once closed, nothing more is sent to the RPC: a read asked afterwards fails', async function () {
     const { rpc, access } = await checkedAccess();
     try {
-      const sent = rpc.bodies.length;
+      const sent = rpc.requests.length;
       access.close();
       await assert.rejects(access.decimals(chain.contracts.oceanToken));
-      assert.equal(rpc.bodies.length, sent);
+      assert.equal(rpc.requests.length, sent);
     } finally {
       await rpc.close();
     }

@@ -7,6 +7,7 @@ import { sharedChain } from '../helpers/chain';
 import { failure } from '../helpers/failure';
 import { fundedWallet } from '../helpers/funded-wallet';
 import { waitForJob, waitUntil } from '../helpers/jobs';
+import { startWireLog } from '../helpers/wire-log';
 
 
 interface Stats {
@@ -84,6 +85,44 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
       assert.equal(await balance(dt('dataset'), wallet), parseEther('1'), 'the dataset order was reused');
       assert.equal(await balance(dt('statistics'), wallet), parseEther('1'), 'the algorithm order was reused');
       client.close();
+    });
+
+    it('eleven datasets, each ordered: each goes to the node with its own order (datasets[10] too); a failure after two were paid names both and counts both', async function () {
+      const wallet = await fundedWallet(chain, { ocean: 50, datatokens: { [dt('dataset')]: 12, [dt('statistics')]: 1 } });
+      const wire = await startWireLog(setup.sandbox.url);
+      const client = clientFor(wallet, { providerUrl: wire.url });
+      try {
+        const eleven = Array.from({ length: 11 }, () => ({ did: setup.assets.dataset }));
+        const job = await client.startJob(paidJob({ datasets: eleven }));
+        assert.equal(await balance(dt('dataset'), wallet), parseEther('1'), 'one order per dataset');
+        const starts = wire.requests.filter((r) => r.method === 'POST' && /\/compute$/.test(r.path));
+        assert.equal(starts.length, 1);
+        const body = starts[0]!.body as { datasets?: Array<{ transferTxId?: string }>; dataset?: { transferTxId?: string }; additionalDatasets?: Array<{ transferTxId?: string }> };
+        const sent = dialect === 'ocean-node' ? body.datasets! : [body.dataset!, ...body.additionalDatasets!];
+        const orders = sent.map((d) => d.transferTxId ?? '');
+        assert.equal(orders.length, 11);
+        for (const order of orders) assert.match(order, /^0x[0-9a-f]{64}$/);
+        assert.equal(new Set(orders).size, 11, 'each dataset its own order');
+        await waitForJob(client, job.jobId, 200);
+
+        // Another wallet whose one algorithm datatoken goes away: both dataset orders are paid, then the algorithm's fails.
+        const short = await fundedWallet(chain, { ocean: 50, datatokens: { [dt('dataset')]: 2, [dt('statistics')]: 1 } });
+        const algorithmToken = new Contract(dt('statistics'), ['function transfer(address to, uint256 amount) returns (bool)'], short.connect(provider));
+        await (await algorithmToken.getFunction('transfer')(chain.accounts.publisher.address, parseEther('1'))).wait();
+        const datatokenBudget = { field: 'budgets[0]', token: dt('dataset'), limit: '10', windowSeconds: 3600, period: '1h' };
+        const shortClient = clientFor(short, { providerUrl: wire.url, budget: { rules: [datatokenBudget] } });
+        const error = await failure(shortClient.startJob(paidJob({ datasets: eleven.slice(0, 2) })));
+        assert.equal(error.code, 'INSUFFICIENT_FUNDS');
+        const spent = (await shortClient.account()).budgets.find((b) => b.kind === 'window')?.spent;
+        shortClient.close();
+        assert.equal(spent, '2.0', 'the two paid dataset orders stay counted');
+        const paid = error.details?.paidOrders as Array<{ field: string; transferTxId: string }> | undefined;
+        assert.deepEqual(paid?.map((p) => p.field), ['datasets[0]', 'datasets[1]']);
+        assert.ok(error.message.includes(`(already paid: datasets[0] order ${paid[0]!.transferTxId}, datasets[1] order ${paid[1]!.transferTxId}; pass them as transferTxId`), error.message);
+      } finally {
+        client.close();
+        await wire.close();
+      }
     });
 
     it('a wallet without datatokens: INSUFFICIENT_FUNDS naming the asset, and no transaction', async function () {
@@ -169,6 +208,10 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
       // A retry with the paid order spends no second dataset datatoken.
       const consumer = connectWallet(chain.rpcUrl, chain.accounts.consumer.privateKey, chain.chainId);
       await (await new Contract(dt('statistics'), ['function transfer(address,uint256) returns (bool)'], consumer).getFunction('transfer')(wallet.address, parseEther('1'))).wait();
+      // The same client remembers the paid order: a start without it reuses it (the failure let go of it).
+      const remembered = await client.startJob(paidJob());
+      await waitForJob(client, remembered.jobId, 200);
+      assert.equal(await balance(dt('dataset'), wallet), 0n, 'the paid order was reused, no second dataset datatoken spent');
       const job = await client.startJob(paidJob({ datasets: [{ did: setup.assets.dataset, transferTxId: paid[0]!.transferTxId }] }));
       await waitForJob(client, job.jobId, 200);
       assert.equal(await balance(dt('dataset'), wallet), 0n, 'still only one dataset datatoken spent');
