@@ -49,6 +49,7 @@ describe('waiting for a receipt on a chain that mines on demand', function () {
     assert.equal(receipt?.status, 1);
     assert.equal(await rpc.getBlockNumber(), receipt?.blockNumber, 'no block came after it');
   });
+
   it('a transaction never mined: TIMEOUT with its hash, the receipt read with growing gaps, and reading stops by itself', async function () {
     await rpc.send('evm_setAutomine', [false]);
     const provider = payer.provider as JsonRpcProvider;
