@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { Contract, JsonRpcProvider, parseEther, type Wallet } from 'ethers';
+import { Contract, JsonRpcProvider, parseEther, Wallet } from 'ethers';
 import { datasetAsset, startChainSandbox, type ChainSandbox, type SandboxDialect } from '../../sandbox';
-import { connectWallet, escrowFunds, startAnvil, tokenBalance, type BootstrappedChain } from '../../sandbox/chain';
+import { escrowFunds, startAnvil, tokenBalance, type BootstrappedChain } from '../../sandbox/chain';
 import { OceanClient, readTarFiles, readLimited, type OceanError, type StartJobRequest } from '../../src/ocean';
 import { sharedChain } from '../helpers/chain';
 import { failure } from '../helpers/failure';
@@ -43,6 +43,11 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
     const nonce = (wallet: Wallet): Promise<number> => provider.getTransactionCount(wallet.address);
     const dt = (key: 'dataset' | 'statistics'): string => chain.assets[key].datatokenAddress;
     const balance = (token: string, wallet: Wallet): Promise<bigint> => tokenBalance(provider, token, wallet.address);
+    /** Moves one algorithm datatoken from `from` to `to`, mined. */
+    const sendAlgorithmDatatoken = async (from: Wallet, to: string): Promise<void> => {
+      const token = new Contract(dt('statistics'), ['function transfer(address to, uint256 amount) returns (bool)'], from.connect(provider));
+      await (await token.getFunction('transfer')(to, parseEther('1'))).wait();
+    };
 
     before(async function () {
       chain = await sharedChain();
@@ -107,8 +112,7 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
 
         // Another wallet whose one algorithm datatoken goes away: both dataset orders are paid, then the algorithm's fails.
         const short = await fundedWallet(chain, { ocean: 50, datatokens: { [dt('dataset')]: 2, [dt('statistics')]: 1 } });
-        const algorithmToken = new Contract(dt('statistics'), ['function transfer(address to, uint256 amount) returns (bool)'], short.connect(provider));
-        await (await algorithmToken.getFunction('transfer')(chain.accounts.publisher.address, parseEther('1'))).wait();
+        await sendAlgorithmDatatoken(short, chain.accounts.publisher.address);
         const datatokenBudget = { field: 'budgets[0]', token: dt('dataset'), limit: '10', windowSeconds: 3600, period: '1h' };
         const shortClient = clientFor(short, { providerUrl: wire.url, budget: { rules: [datatokenBudget] } });
         const error = await failure(shortClient.startJob(paidJob({ datasets: eleven.slice(0, 2) })));
@@ -197,8 +201,7 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
       const wallet = await fundedWallet(chain, { ocean: 50, datatokens: { [dt('dataset')]: 1, [dt('statistics')]: 1 } });
       const client = clientFor(wallet);
       // The algorithm's datatoken is made unusable for this wallet: its only datatoken goes away.
-      const algorithmToken = new Contract(dt('statistics'), ['function transfer(address to, uint256 amount) returns (bool)'], wallet.connect(provider));
-      await (await algorithmToken.getFunction('transfer')(chain.accounts.publisher.address, parseEther('1'))).wait();
+      await sendAlgorithmDatatoken(wallet, chain.accounts.publisher.address);
       const error = await failure(client.startJob(paidJob()));
       assert.equal(error.code, 'INSUFFICIENT_FUNDS');
       const paid = error.details?.paidOrders as Array<{ field: string; transferTxId: string }>;
@@ -206,8 +209,7 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
       assert.equal(paid[0]!.field, 'datasets[0]');
       assert.match(error.message, /already paid: datasets\[0\] order 0x[0-9a-f]{64}; pass them as transferTxId/);
       // A retry with the paid order spends no second dataset datatoken.
-      const consumer = connectWallet(chain.rpcUrl, chain.accounts.consumer.privateKey, chain.chainId);
-      await (await new Contract(dt('statistics'), ['function transfer(address,uint256) returns (bool)'], consumer).getFunction('transfer')(wallet.address, parseEther('1'))).wait();
+      await sendAlgorithmDatatoken(new Wallet(chain.accounts.consumer.privateKey), wallet.address);
       // The same client remembers the paid order: a start without it reuses it (the failure let go of it).
       const remembered = await client.startJob(paidJob());
       await waitForJob(client, remembered.jobId, 200);
