@@ -18,6 +18,8 @@ export const REDIS_SERVER = findRedisServer();
 
 export interface RedisServer {
   port: number;
+  /** redis-server's process id (a test may freeze it with SIGSTOP). */
+  pid: number;
   url: string;
   stop(): Promise<void>;
 }
@@ -44,7 +46,7 @@ export async function startRedisServer(options: { password?: string; port?: numb
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
-    if (await answersPing(port)) return { port, url: options.password ? `redis://:${options.password}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`, stop };
+    if (await answersPing(port)) return { port, pid: child.pid!, url: options.password ? `redis://:${options.password}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`, stop };
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await stop();

@@ -44,19 +44,34 @@ describe('the context job store', function () {
     assert.deepEqual(await new ContextTrackerStore(values, jobKeys('b'), 'x').load(), []);
   });
 
-  it('a damaged entry is reported, naming it, and the rest is recovered', async function () {
+  it('damaged entries are reported, each named, and the rest is recovered', async function () {
     const values = memoryValues();
     const store = new ContextTrackerStore(values, jobKeys('cfg'), 'context store "file"');
     const good = followedJob(1);
     await store.put(good);
     await values.set(jobKeys('cfg').job('bad'), { jobId: 'bad' });
+    await values.set(jobKeys('cfg').job('worse'), 'text');
     await assert.rejects(store.load(), (error: unknown) => {
       assert.ok(error instanceof TrackerStoreError);
       assert.equal(error.code, 'STORE_CORRUPT');
-      assert.match(error.message, /startedAt/);
+      assert.equal(error.message, 'The followed jobs in context store "file": ocean-c2d:cfg:job:bad.startedAt: expected a time in ms, got nothing; '
+        + 'ocean-c2d:cfg:job:worse: expected an object with jobId and startedAt, got "text"; 1 followed job(s) could be read');
+      assert.equal(error.path, 'context store "file"');
       assert.deepEqual(error.recovered, [good]);
       return true;
     });
+  });
+
+  it('a context store that fails is named in the error, with its reason, for listing, saving and forgetting', async function () {
+    const broken: AsyncKeyValue = {
+      get: () => Promise.reject(new Error('disk gone')),
+      set: () => Promise.reject(new Error('disk full')),
+      keys: () => Promise.reject(new Error('disk gone')),
+    };
+    const store = new ContextTrackerStore(broken, jobKeys('cfg'), 'context store "file"');
+    await assert.rejects(store.load(), { code: 'STORE_UNREADABLE', message: 'Could not list the followed jobs in context store "file": disk gone' });
+    await assert.rejects(store.put({ jobId: 'j1', startedAt: 1 }), { code: 'STORE_WRITE_FAILED', message: 'Could not save job j1 to context store "file": disk full' });
+    await assert.rejects(store.remove('j1'), { code: 'STORE_WRITE_FAILED', message: 'Could not forget job j1 in context store "file": disk full' });
   });
 
   it('keeps the spending entries under one key of the connection', async function () {
@@ -67,6 +82,8 @@ describe('the context job store', function () {
     await spending.save(entries);
     assert.deepEqual(await spending.load(), entries);
     assert.deepEqual(await values.get('ocean-c2d:cfg:spending'), { version: 1, entries });
+    await values.set('ocean-c2d:cfg:spending', { version: 1 });
+    await assert.rejects(spending.load(), { message: 'context store "file" key ocean-c2d:cfg:spending holds no list of entries' });
   });
 
   it('key parts escape everything but letters, digits, _ and -, and read back', function () {
@@ -74,5 +91,6 @@ describe('the context job store', function () {
       assert.match(keyPart(text), /^[A-Za-z0-9_%-]+$/);
       assert.equal(fromKeyPart(keyPart(text)), text);
     }
+    assert.equal(keyPart('a\tb.ü'), 'a%09b%2E%C3%BC', 'each byte as two upper-case hex digits');
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FollowedJob } from '../../src/tracker';
+import type { RedisCommands } from '../../src/store/redis/connection';
 
 /** A job as compute-start's follow saves it: Ocean Node's id, the node, the message's own fields. */
 export function followedJob(index = 0): FollowedJob {
@@ -10,5 +11,17 @@ export function followedJob(index = 0): FollowedJob {
     startedAt: 1_700_000_000_000 + index,
     timeoutMs: 600_000,
     context: { nodeId: '9c1f2e3d4b5a6978', msg: { _msgid: 'e1d2c3b4a5968778', topic: `sensor-${index}`, jobId, correlation: { batch: 'night-run', index } } },
+  };
+}
+
+/** Passes commands on to Redis and keeps each one sent, for tests that count what reached it. */
+export function recordingCommands(inner: RedisCommands): RedisCommands & { sent: string[][] } {
+  const sent: string[][] = [];
+  return {
+    sent,
+    command: (args) => {
+      sent.push(args);
+      return inner.command(args);
+    },
   };
 }

@@ -4,6 +4,7 @@ import { jobKeys } from '../../src/store/job-keys';
 import { RedisConnection } from '../../src/store/redis/connection';
 import { RedisSpendingStore } from '../../src/store/redis/spending-store';
 import { describeWithRedis } from '../helpers/redis-server';
+import { recordingCommands } from './fixtures';
 
 const TOKEN = '0x' + '12'.repeat(20);
 const ONE = 10n ** 18n;
@@ -58,5 +59,64 @@ describeWithRedis('budgets kept in Redis, shared by two instances', function (re
     const held = await b.reserve([{ token: TOKEN, amount: ONE }]);
     assert.ok(held);
     assert.equal((await a.room([TOKEN])).find((room) => room.kind === 'window')?.remaining, '0.0');
+  });
+
+  describe('the spending record and its lock', function () {
+    const keys = jobKeys('cfg');
+    const connect = (): RedisConnection => {
+      const connection = new RedisConnection({ url: redis().url });
+      connections.push(connection);
+      return connection;
+    };
+
+    it('reads an empty record as no entries, and names the key of a damaged one', async function () {
+      const raw = connect();
+      const store = new RedisSpendingStore({ redis: raw, keys });
+      assert.deepEqual(await store.load(), []);
+      const entries = [{ at: 1, token: TOKEN, amount: '5', job: 'j1' }];
+      await store.save(entries);
+      assert.deepEqual(await store.load(), entries);
+      await raw.command(['SET', keys.spending, '{"version":1}']);
+      await assert.rejects(store.load(), { message: 'Redis key ocean-c2d:cfg:spending holds no list of entries' });
+    });
+
+    it('holds the lock under the connection\'s key while the task runs, extends it past its own length, and lets go after', async function () {
+      const raw = connect();
+      const wire = recordingCommands(connect());
+      const store = new RedisSpendingStore({ redis: wire, keys, lockMs: 150 });
+      const seen: Array<{ holder: unknown; msLeft: number }> = [];
+      await store.lock(async () => {
+        for (let i = 0; i < 4; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 120));
+          seen.push({ holder: await raw.command(['GET', 'ocean-c2d:cfg:spending:lock']), msLeft: Number(await raw.command(['PTTL', 'ocean-c2d:cfg:spending:lock'])) });
+        }
+      });
+      const token = wire.sent[0]![2];
+      assert.match(String(token), /^[0-9a-f]{32}$/);
+      for (const [i, sample] of seen.entries()) {
+        assert.equal(sample.holder, token, `still held ${(i + 1) * 120} ms in, past its 150 ms`);
+        assert.ok(sample.msLeft > 0 && sample.msLeft <= 150, `${sample.msLeft} ms left`);
+      }
+      assert.equal(await raw.command(['EXISTS', keys.spendingLock]), 0, 'let go');
+      const sent = wire.sent.length;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(wire.sent.length, sent, 'nothing more is sent once the task is over');
+    });
+
+    it('gives up after the wait when another holder keeps the lock, trying every 5 to 30 ms', async function () {
+      const raw = connect();
+      await raw.command(['SET', keys.spendingLock, 'someone-else', 'PX', '10000']);
+      const wire = recordingCommands(connect());
+      const store = new RedisSpendingStore({ redis: wire, keys, waitMs: 300 });
+      let ran = false;
+      const began = Date.now();
+      await assert.rejects(store.lock(async () => (ran = true)), { message: 'another instance held the budget lock for over 300 ms' });
+      const tookMs = Date.now() - began;
+      assert.equal(ran, false);
+      assert.ok(tookMs >= 300 && tookMs < 1_500, `gave up after ${tookMs} ms`);
+      // 300 ms at 5 to 30 ms a try (17.5 on average): about 17 tries; a busy loop would make hundreds.
+      assert.ok(wire.sent.length >= 5 && wire.sent.length <= 40, `${wire.sent.length} tries`);
+      assert.equal(await raw.command(['GET', keys.spendingLock]), 'someone-else', 'the other holder\'s lock is left alone');
+    });
   });
 });

@@ -19,19 +19,22 @@ export interface RedisConnectionOptions {
 
 const DEFAULT_CONNECT_WAIT_MS = 10_000;
 const MAX_RECONNECT_DELAY_MS = 5_000;
+const CLOSE_WAIT_MS = 2_000;
 
 /** Checks a Redis URL without ever echoing it (it may hold a password). */
 export function checkRedisUrl(url: unknown): string {
-  const expected = 'a redis:// or rediss:// URL, such as redis://:password@redis.example.com:6379/0';
-  if (typeof url !== 'string' || url.trim() === '') throw invalidConfig('redisUrl', expected, undefined, { hideValue: true });
-  let parsed: URL;
+  const text = typeof url === 'string' ? url.trim() : '';
+  if (!isRedisUrl(text)) throw invalidConfig('redisUrl', 'a redis:// or rediss:// URL, such as redis://:password@redis.example.com:6379/0', undefined, { hideValue: true });
+  return text;
+}
+
+function isRedisUrl(text: string): boolean {
   try {
-    parsed = new URL(url.trim());
+    const { protocol, hostname } = new URL(text);
+    return (protocol === 'redis:' || protocol === 'rediss:') && hostname !== '';
   } catch {
-    throw invalidConfig('redisUrl', expected, undefined, { hideValue: true });
+    return false;
   }
-  if ((parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') throw invalidConfig('redisUrl', expected, undefined, { hideValue: true });
-  return url.trim();
 }
 
 /**
@@ -45,6 +48,7 @@ export class RedisConnection implements RedisCommands {
   private connecting?: Promise<unknown>;
   private reported = false;
   private isClosed = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: RedisConnectionOptions) {
     this.url = checkRedisUrl(options.url);
@@ -54,27 +58,21 @@ export class RedisConnection implements RedisCommands {
     if (this.isClosed) throw new Error('the Redis connection is closed');
     const client = this.open();
     await this.connected(client);
-    return client.sendCommand(args);
+    const reply = client.sendCommand(args);
+    this.inFlight.add(reply);
+    const forget = (): boolean => this.inFlight.delete(reply);
+    reply.then(forget, forget);
+    return reply;
   }
 
-  /** Closes the client: gently when connected (bounded), at once when it is still trying to connect. */
+  /** Closes the client once the commands in flight have their replies (at most 2 s), so that a save under way is not cut off. */
   async close(): Promise<void> {
     this.isClosed = true;
     const client = this.client;
     this.client = undefined;
     if (!client) return;
-    if (!client.isReady) {
-      client.destroy?.();
-      return;
-    }
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([client.close?.() ?? client.quit?.(), new Promise((_resolve, reject) => (timer = setTimeout(() => reject(new Error('close timed out')), 2_000)))]);
-    } catch {
-      client.destroy?.();
-    } finally {
-      clearTimeout(timer);
-    }
+    await settledWithin([...this.inFlight], CLOSE_WAIT_MS);
+    client.destroy();
   }
 
   private open(): RawRedisClient {
@@ -117,4 +115,14 @@ export class RedisConnection implements RedisCommands {
 function redact(message: string, url: string): string {
   const password = new URL(url).password;
   return password ? message.split(password).join('***').split(decodeURIComponent(password)).join('***') : message;
+}
+
+/** Waits until every promise settled, or `ms` passed. */
+async function settledWithin(promises: Array<Promise<unknown>>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([Promise.allSettled(promises), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

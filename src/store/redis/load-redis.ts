@@ -2,14 +2,12 @@ import { OceanError } from '../../ocean/errors';
 
 /** The part of the `redis` package's client the stores use. */
 export interface RawRedisClient {
-  readonly isReady?: boolean;
   connect(): Promise<unknown>;
   sendCommand(args: string[]): Promise<unknown>;
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'ready', listener: () => void): unknown;
-  close?(): Promise<unknown>;
-  quit?(): Promise<unknown>;
-  destroy?(): unknown;
+  /** Drops the connection; commands still waiting for a reply are rejected. */
+  destroy(): unknown;
 }
 
 export interface RedisClientOptions {

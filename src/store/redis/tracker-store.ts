@@ -33,9 +33,10 @@ export class RedisTrackerStore implements TrackerStore {
 
   constructor(options: RedisTrackerStoreOptions) {
     const { owner, leaseMs } = options;
-    if (typeof owner !== 'string' || owner.trim() === '' || owner.length > 200) throw invalidConfig('owner', 'a name of this instance, 1 to 200 characters', owner);
+    const name = typeof owner === 'string' ? owner.trim() : '';
+    if (name === '' || name.length > 200) throw invalidConfig('owner', 'a name of this instance, 1 to 200 characters', owner);
     if (!Number.isSafeInteger(leaseMs) || leaseMs < 100) throw invalidConfig('leaseMs', 'a whole number of ms of 100 or more', leaseMs);
-    this.owner = owner.trim();
+    this.owner = name;
     this.leaseMs = leaseMs;
     this.redis = options.redis;
     this.keys = options.keys;
