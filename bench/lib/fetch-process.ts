@@ -21,7 +21,9 @@ export function workerScript(): { path: string; remove(): void } {
 /** One fetch by the compiled client in a fresh Node.js process on the fetcher's CPU. */
 export function measureFetch(worker: string, task: FetchTask, pinning: CpuPinning): Promise<FetchReport> {
   return new Promise((resolve, reject) => {
-    const [command, args] = pinning.fetcher(process.execPath, [worker, JSON.stringify(task)]);
+    // BENCH_WORKER_NODE_ARGS: Node.js flags for the worker, such as '--cpu-prof --cpu-prof-dir=/tmp/prof' (not allowed in NODE_OPTIONS).
+    const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const [command, args] = pinning.fetcher(process.execPath, [...nodeArgs, worker, JSON.stringify(task)]);
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
