@@ -99,6 +99,26 @@ describe('live log: Docker frames', function () {
   });
 });
 
+describe('live log: telling frames from a log without them', function () {
+  it('holds a first byte that could start a frame, and passes it on as stdout when the log is text', function () {
+    assert.deepEqual(joined(decode([Buffer.from([1]), Buffer.from('A hello\n')])), [['stdout', '\x01A hello\n']]);
+    assert.deepEqual(joined(decode([Buffer.from('\x01A hello\n')])), [['stdout', '\x01A hello\n']]);
+    assert.deepEqual(decode([Buffer.from([1])]), [{ stream: 'stdout', data: Buffer.from([1]) }], 'a log of that one byte');
+  });
+
+  it('takes a log that starts with a stderr frame, or with an empty chunk, as framed', function () {
+    const log = Buffer.concat([frame(2, 'err\n'), frame(1, 'out\n')]);
+    assert.deepEqual(joined(decode([log])), [['stderr', 'err\n'], ['stdout', 'out\n']]);
+    assert.deepEqual(joined(decode(everyByte(log))), [['stderr', 'err\n'], ['stdout', 'out\n']]);
+    assert.deepEqual(joined(decode([Buffer.alloc(0), log])), [['stderr', 'err\n'], ['stdout', 'out\n']]);
+  });
+
+  it('gives nothing for an empty frame, and drops a header cut off by the end of the log', function () {
+    assert.deepEqual(decode([frame(1, '')]), []);
+    assert.deepEqual(joined(decode([frame(1, 'a'), Buffer.from([1, 0, 0])])), [['stdout', 'a']]);
+  });
+});
+
 describe('live log: lines', function () {
   it('holds a partial line until its newline, across pieces, and gives the rest at the end', function () {
     const splitter = new LineSplitter('stdout');
@@ -111,6 +131,13 @@ describe('live log: lines', function () {
     assert.deepEqual(splitter.end(), [{ stream: 'stdout', line: 'last' }]);
     assert.deepEqual(splitter.end(), []);
     assert.equal(splitter.bytesTaken, 18);
+  });
+
+  it('a line of exactly the limit is one line; a long one is cut at the limit, counting what was held', function () {
+    assert.deepEqual(new LineSplitter('stdout', 10).push(Buffer.from(`${'a'.repeat(10)}\n`)).map((l) => l.line), ['a'.repeat(10)]);
+    const splitter = new LineSplitter('stdout', 10);
+    const lines = [...splitter.push(Buffer.from('aaaa')), ...splitter.push(Buffer.from('b'.repeat(20))), ...splitter.end()];
+    assert.deepEqual(lines.map((l) => l.line), ['aaaabbbbbb', 'b'.repeat(10), 'bbbb']);
   });
 
   it('drops the carriage return of a CRLF line', function () {
