@@ -84,6 +84,23 @@ describe('results in memory and on disk: one allocation, bounded buffers', funct
       assert.equal(stream.destroyed, true);
     });
 
+    it('stops reading a stream that goes on past the limit: it is destroyed, not read to its end', async function () {
+      let sent = 0;
+      const endless = new Readable({
+        read() {
+          sent += 1;
+          this.push(Buffer.alloc(1024, 'x'));
+        },
+      });
+      await assert.rejects(readLimited(endless, 10_000, 'Result 0 (output.bin)'), {
+        code: 'RESULT_TOO_LARGE',
+        message: 'Result 0 (output.bin) is larger than 10000 bytes; write it to a file instead, or raise the limit',
+        details: { maxBytes: 10_000 },
+      });
+      assert.equal(endless.destroyed, true);
+      assert.ok(sent < 100, `${sent} chunks asked for`);
+    });
+
     it('reports a stream that fails as that failure', async function () {
       const broken = new Readable({
         read() {

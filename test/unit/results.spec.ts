@@ -167,6 +167,12 @@ describe('results', function () {
       assert.equal(stripDockerFrames(cut.subarray(0, cut.length - 3)).toString(), 'first\nseco');
     });
 
+    it('keeps the part of a last header that the end of the log cut off, as the streaming stripper does', async function () {
+      const log = Buffer.concat([frame(1, 'a'), Buffer.from([1, 0, 0])]);
+      assert.deepEqual(stripDockerFrames(log), Buffer.from([0x61, 1, 0, 0]));
+      assert.deepEqual(await throughStripper([log]), Buffer.from([0x61, 1, 0, 0]));
+    });
+
     it('leaves a log alone when something that is not a frame follows the first frame', function () {
       const mixed = Buffer.concat([frame(1, 'framed\n'), Buffer.from('then plain text\n')]);
       assert.equal(stripDockerFrames(mixed), mixed);
@@ -213,6 +219,8 @@ describe('results', function () {
         assert.deepEqual(await throughStripper([Buffer.from('hi')]), Buffer.from('hi'));
         assert.deepEqual(await throughStripper(split(Buffer.from('1234567'), [1])), Buffer.from('1234567'));
         assert.deepEqual(await throughStripper(split(frame(2, 'e'), [1])), Buffer.from('e'));
+        assert.deepEqual(await throughStripper([frame(1, '')]), Buffer.alloc(0), 'an empty frame alone');
+        assert.deepEqual(await throughStripper([frame(1, 'a'), frame(1, '')]), Buffer.from('a'), 'an empty frame last');
       });
 
       it('keeps what there is of a cut-off last frame', async function () {
@@ -358,6 +366,12 @@ describe('results', function () {
         written.map((w) => w.path),
         [join(folder, '..hidden'), join(folder, '.env')],
       );
+    });
+
+    it('takes a colon inside a name, and skips file entries that name the folder itself', async function () {
+      const tar = await tarOf([{ name: 'outputs/report:v2.txt', data: 'a' }, { name: '.', data: '' }, { name: 'outputs/', data: '' }, { name: './outputs/', data: '' }]);
+      assert.deepEqual((await readTarFiles(source(tar))).map((f) => [f.name, f.data.toString()]), [['report:v2.txt', 'a']]);
+      assert.deepEqual((await extractTarFiles(source(tar), folder)).map((w) => w.path), [join(folder, 'report:v2.txt')]);
     });
 
     it('refuses to overwrite a file that is already in the folder', async function () {

@@ -37,6 +37,7 @@ describe('writeLimited: a result streamed to a sink within a byte limit', functi
     const error = await failure(writeLimited(Readable.from([Buffer.alloc(1000), Buffer.alloc(1)]), sink, 1000, 'Result 3 (outputs.tar)'));
     assert.equal(error.code, 'RESULT_TOO_LARGE');
     assert.equal(error.message, 'Result 3 (outputs.tar) is larger than 1000 bytes, the limit set for it');
+    assert.deepEqual(error.details, { maxBytes: 1000 });
     assert.ok(sink.destroyed, 'the sink is not left open');
   });
 
