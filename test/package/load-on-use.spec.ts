@@ -38,10 +38,10 @@ describe('what the package loads, and when', function () {
     const hide = `const Module = require('module'); const resolve = Module._resolveFilename; Module._resolveFilename = function (request, ...rest) { if (request === 'redis') { const e = new Error("Cannot find module 'redis'"); e.code = 'MODULE_NOT_FOUND'; throw e; } return resolve.call(this, request, ...rest); };`;
     const out = execFileSync(
       process.execPath,
-      ['-e', `${hide} const { RedisConnection } = require('./dist/store/redis/connection'); new RedisConnection({ url: 'redis://:pw@127.0.0.1:9' }).command(['PING']).catch((e) => process.stdout.write(e.code + ': ' + e.message));`],
+      ['-e', `${hide} const { RedisConnection } = require('./dist/store/redis/connection'); new RedisConnection({ url: 'redis://:pw@127.0.0.1:9' }).command(['PING']).catch((e) => process.stdout.write(e.code + ' ' + JSON.stringify(e.details) + ': ' + e.message));`],
       { cwd: ROOT, encoding: 'utf8' },
     );
-    assert.match(out, /^INVALID_CONFIG: jobStore: the Redis job store needs the npm package "redis", which is not installed; run "npm install redis" in the Node-RED user directory/);
+    assert.match(out, /^INVALID_CONFIG {"field":"jobStore"}: jobStore: the Redis job store needs the npm package "redis", which is not installed; run "npm install redis" in the Node-RED user directory/);
   });
 
   it('a key of the wrong shape is still refused at once, without ethers', function () {

@@ -135,6 +135,7 @@ describeWithRedis('the lease keeper', function (redis) {
     await closing;
     await sleep(300);
     assert.equal(watched.renewals, 1, 'no round after close');
+    assert.equal(watched.adoptions, 0, 'the round in flight adopts nothing once closed');
 
     const other = store('b', 300);
     const { keeper: between } = keeper(other, fakeTracker());
@@ -216,6 +217,19 @@ describeWithRedis('the lease keeper', function (redis) {
     await closed;
     assert.deepEqual(toldClosing.adopted, []);
     assert.equal(otherTracker.jobs.size, 0, 'a closed keeper follows nothing more');
+  });
+
+  it('a Redis that cannot be reached from the start is reported once', async function () {
+    const connection = new RedisConnection({ url: `redis://127.0.0.1:${redis().port}`, connectWaitMs: 100 });
+    connections.push(connection);
+    await redis().stop();
+    const watched = new WatchedStore({ redis: connection, keys, owner: 'a', leaseMs: 300 });
+    const tracker = fakeTracker();
+    tracker.follow(followedJob(1));
+    const { keeper: k, told } = keeper(watched, tracker);
+    k.start();
+    await until(() => watched.renewals >= 3, 'three rounds', 3_000);
+    assert.deepEqual(told.errors, ['Redis did not answer within 100 ms']);
   });
 
   it('a Redis outage is reported once, and the next outage once more', async function () {

@@ -109,6 +109,18 @@ describeWithRedis('a Redis connection', function (redis) {
     }
   });
 
+  it('leaves no timer and keeps no reply behind, after commands and after close', async function () {
+    const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const connection = new RedisConnection({ url: redis().url });
+    assert.equal(await connection.command(['PING']), 'PONG');
+    const before = timers();
+    for (let i = 0; i < 20; i++) await connection.command(['PING']);
+    assert.equal(timers(), before, 'each command\'s connect wait was cleared');
+    assert.equal((connection as unknown as { inFlight: Set<unknown> }).inFlight.size, 0, 'answered commands are let go');
+    await connection.close();
+    assert.equal(timers(), before, 'the close wait was cleared');
+  });
+
   it('close lets a command in flight finish, then leaves', async function () {
     const connection = new RedisConnection({ url: redis().url });
     assert.equal(await connection.command(['PING']), 'PONG');

@@ -108,6 +108,7 @@ describeWithRedis('the Redis job store, at its edges', function (redis) {
       assert.ok(problems.some((text) => /^redis jobs\[\d\] is not JSON$/.test(text)), error.message);
       assert.ok(problems.some((text) => /^redis jobs\[\d\]\.startedAt: expected a time in ms, got nothing$/.test(text)), error.message);
       assert.match(error.message, /^The followed jobs in Redis: .+; .+; 1 could be read$/);
+      assert.equal(error.path, 'redis');
       assert.deepEqual(error.recovered, [good]);
       return true;
     });
