@@ -31,6 +31,8 @@ class WatchedStore extends RedisTrackerStore {
   renewals = 0;
   renewed = 0;
   adoptions = 0;
+  /** R for each renewal, A for each adoption, in order. */
+  calls = '';
   inFlight = 0;
   mostInFlight = 0;
   readonly renewGate = new Gate();
@@ -39,6 +41,7 @@ class WatchedStore extends RedisTrackerStore {
 
   override async renew(jobIds: string[]): Promise<string[]> {
     this.renewals++;
+    this.calls += 'R';
     this.mostInFlight = Math.max(this.mostInFlight, ++this.inFlight);
     try {
       await this.renewGate.pass();
@@ -52,6 +55,7 @@ class WatchedStore extends RedisTrackerStore {
 
   override async adopt(max?: number): Promise<FollowedJob[]> {
     this.adoptions++;
+    this.calls += 'A';
     await this.adoptGate.pass();
     return this.adoptAnswer ?? super.adopt(max);
   }
@@ -117,7 +121,8 @@ describeWithRedis('the lease keeper', function (redis) {
     // Rounds 200 ms apart (600 ms / 3): about 6 in the second after the first; fewer under load.
     assert.ok(rounds >= 3 && rounds <= 7, `${rounds} rounds in ${Date.now() - began} ms`);
     assert.equal(watched.mostInFlight, 1, 'never two renewals at once');
-    assert.equal(watched.adoptions, Math.ceil(rounds / 2), `adoptions in ${rounds} rounds`);
+    // An adoption right after the first renewal, then after every other one; a round cut short by close renews only.
+    assert.match(watched.calls, /^RA(RRA)*R{0,2}$/);
     assert.deepEqual(told, { errors: [], lost: [], adopted: [] });
     assert.deepEqual(tracker.list(), [job]);
   });

@@ -47,7 +47,7 @@ describe('a Redis connection that cannot reach Redis', function () {
       // One try at once, then pauses of 100, 200, 400, 800 ms (doubling, at most 5 s): 4 or 5 tries in 1.6 s.
       assert.ok(attempts.length >= 3 && attempts.length <= 6, `connection attempts at ${attempts.join(', ')} ms`);
       const pauses = attempts.slice(1).map((at, i) => at - attempts[i]!);
-      assert.ok(pauses[1]! > pauses[0]! * 1.4, `the pauses grow: ${pauses.join(', ')} ms`);
+      assert.ok(pauses[pauses.length - 1]! > pauses[0]! * 1.4, `the pauses grow: ${pauses.join(', ')} ms`);
       assert.equal(warnings.length, 1, `one warning for the outage: ${warnings.join(' | ')}`);
       assert.match(warnings[0]!, /^Redis: /);
       assert.doesNotMatch(warnings[0]!, /s3cret/);
