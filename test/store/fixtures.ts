@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { LeasedTracker } from '../../src/store/redis/lease-keeper';
 import type { FollowedJob } from '../../src/tracker';
 import type { RedisCommands } from '../../src/store/redis/connection';
 
@@ -23,5 +24,20 @@ export function recordingCommands(inner: RedisCommands): RedisCommands & { sent:
       sent.push(args);
       return inner.command(args);
     },
+  };
+}
+
+export type FakeTracker = LeasedTracker & { closed: boolean; jobs: Map<string, FollowedJob> };
+
+/** What a lease keeper needs of a job tracker: the jobs it follows, in a map a test can read. */
+export function fakeTracker(): FakeTracker {
+  const jobs = new Map<string, FollowedJob>();
+  return {
+    jobs,
+    closed: false,
+    list: () => [...jobs.values()],
+    has: (jobId) => jobs.has(jobId),
+    follow: (job) => void jobs.set(job.jobId, job),
+    unfollow: (jobId) => jobs.delete(jobId),
   };
 }

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { jobKeys } from '../../src/store/job-keys';
 import { RedisConnection } from '../../src/store/redis/connection';
-import { LeaseKeeper, type LeasedTracker } from '../../src/store/redis/lease-keeper';
+import { LeaseKeeper } from '../../src/store/redis/lease-keeper';
 import { RedisTrackerStore } from '../../src/store/redis/tracker-store';
 import type { FollowedJob } from '../../src/tracker';
 import { describeWithRedis, startRedisServer } from '../helpers/redis-server';
 import { until } from '../helpers/until';
-import { followedJob } from './fixtures';
+import { fakeTracker, followedJob, type FakeTracker } from './fixtures';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const keys = jobKeys('cfg');
@@ -59,20 +59,6 @@ class WatchedStore extends RedisTrackerStore {
     await this.adoptGate.pass();
     return this.adoptAnswer ?? super.adopt(max);
   }
-}
-
-type FakeTracker = LeasedTracker & { closed: boolean; jobs: Map<string, FollowedJob> };
-
-function fakeTracker(): FakeTracker {
-  const jobs = new Map<string, FollowedJob>();
-  return {
-    jobs,
-    closed: false,
-    list: () => [...jobs.values()],
-    has: (jobId) => jobs.has(jobId),
-    follow: (job) => void jobs.set(job.jobId, job),
-    unfollow: (jobId) => jobs.delete(jobId),
-  };
 }
 
 describeWithRedis('the lease keeper', function (redis) {

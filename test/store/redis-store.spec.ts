@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { jobKeys } from '../../src/store/job-keys';
 import { RedisConnection } from '../../src/store/redis/connection';
-import { LeaseKeeper, type LeasedTracker } from '../../src/store/redis/lease-keeper';
+import { LeaseKeeper } from '../../src/store/redis/lease-keeper';
 import { RedisTrackerStore } from '../../src/store/redis/tracker-store';
-import { JobTracker, type FollowedJob } from '../../src/tracker';
+import { JobTracker } from '../../src/tracker';
 import { FakeClient, job as status } from '../tracker/fake-client';
 import { describeWithRedis, startRedisServer } from '../helpers/redis-server';
-import { followedJob } from './fixtures';
+import { fakeTracker, followedJob } from './fixtures';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -78,8 +78,8 @@ describeWithRedis('the Redis job store', function (redis) {
   });
 
   it('lease keepers: the living instance keeps its jobs; when it stops, one of the others adopts each job and follows it', async function () {
-    const trackers = ['a', 'b', 'c'].map((owner) => fakeTracker(owner));
-    const keepers = trackers.map((tracker) => new LeaseKeeper({ store: store(tracker.owner, 300), tracker, onError: (error) => assert.fail(error) }));
+    const trackers = ['a', 'b', 'c'].map(() => fakeTracker());
+    const keepers = trackers.map((tracker, i) => new LeaseKeeper({ store: store('abc'[i]!, 300), tracker, onError: (error) => assert.fail(error) }));
     const jobs = Array.from({ length: 6 }, (_, i) => followedJob(i));
     for (const job of jobs) {
       trackers[0]!.follow(job);
@@ -87,16 +87,16 @@ describeWithRedis('the Redis job store', function (redis) {
     }
     keepers.forEach((keeper) => keeper.start());
     await sleep(1_200);
-    assert.equal(trackers[0]!.size, 6, 'a keeps its six');
-    assert.equal(trackers[1]!.size + trackers[2]!.size, 0, 'nobody adopts a job whose lease is renewed');
+    assert.equal(trackers[0]!.jobs.size, 6, 'a keeps its six');
+    assert.equal(trackers[1]!.jobs.size + trackers[2]!.jobs.size, 0, 'nobody adopts a job whose lease is renewed');
     await keepers[0]!.close();
     const stoppedAt = Date.now();
-    while (trackers[1]!.size + trackers[2]!.size < 6 && Date.now() - stoppedAt < 5_000) await sleep(20);
+    while (trackers[1]!.jobs.size + trackers[2]!.jobs.size < 6 && Date.now() - stoppedAt < 5_000) await sleep(20);
     const tookMs = Date.now() - stoppedAt;
     await Promise.all(keepers.map((keeper) => keeper.close()));
     const adopted = [...trackers[1]!.list(), ...trackers[2]!.list()].map((job) => job.jobId).sort();
     assert.deepEqual(adopted, jobs.map((job) => job.jobId).sort(), 'each job adopted by exactly one instance');
-    console.log(`      adoption after the owner stopped: ${tookMs} ms with a 300 ms lease (b took ${trackers[1]!.size}, c took ${trackers[2]!.size})`);
+    console.log(`      adoption after the owner stopped: ${tookMs} ms with a 300 ms lease (b took ${trackers[1]!.jobs.size}, c took ${trackers[2]!.jobs.size})`);
   });
 
   for (const renewBeforePoll of [true, false]) {
@@ -181,18 +181,3 @@ describeWithRedis('the Redis job store', function (redis) {
     });
   });
 });
-
-function fakeTracker(owner: string): LeasedTracker & { owner: string; size: number } {
-  const jobs = new Map<string, FollowedJob>();
-  return {
-    owner,
-    closed: false,
-    get size() {
-      return jobs.size;
-    },
-    list: () => [...jobs.values()],
-    has: (jobId) => jobs.has(jobId),
-    follow: (job) => void jobs.set(job.jobId, job),
-    unfollow: (jobId) => jobs.delete(jobId),
-  };
-}
