@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { LeasedTracker } from '../../src/store/redis/lease-keeper';
 import type { FollowedJob } from '../../src/tracker';
-import type { RedisCommands } from '../../src/store/redis/connection';
+import { RedisConnection, type RedisCommands, type RedisConnectionOptions } from '../../src/store/redis/connection';
+import type { RedisServer } from '../helpers/redis-server';
 
 /** A job as compute-start's follow saves it: Ocean Node's id, the node, the message's own fields. */
 export function followedJob(index = 0): FollowedJob {
@@ -39,5 +40,18 @@ export function fakeTracker(): FakeTracker {
     has: (jobId) => jobs.has(jobId),
     follow: (job) => void jobs.set(job.jobId, job),
     unfollow: (jobId) => jobs.delete(jobId),
+  };
+}
+
+/** Opens connections to the block's redis-server (another URL when given), each closed after its test. */
+export function connectionsTo(redis: () => RedisServer): (options?: Partial<RedisConnectionOptions>) => RedisConnection {
+  const opened: RedisConnection[] = [];
+  afterEach(async function () {
+    await Promise.all(opened.splice(0).map((connection) => connection.close()));
+  });
+  return (options = {}) => {
+    const connection = new RedisConnection({ url: redis().url, ...options });
+    opened.push(connection);
+    return connection;
   };
 }

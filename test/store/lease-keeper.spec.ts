@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { jobKeys } from '../../src/store/job-keys';
-import { RedisConnection } from '../../src/store/redis/connection';
 import { LeaseKeeper } from '../../src/store/redis/lease-keeper';
 import { RedisTrackerStore } from '../../src/store/redis/tracker-store';
 import type { FollowedJob } from '../../src/tracker';
 import { describeWithRedis, startRedisServer } from '../helpers/redis-server';
 import { until } from '../helpers/until';
-import { fakeTracker, followedJob, type FakeTracker } from './fixtures';
+import { connectionsTo, fakeTracker, followedJob, type FakeTracker } from './fixtures';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const keys = jobKeys('cfg');
@@ -62,13 +61,13 @@ class WatchedStore extends RedisTrackerStore {
 }
 
 describeWithRedis('the lease keeper', function (redis) {
-  const connections: RedisConnection[] = [];
   const keepers: LeaseKeeper[] = [];
-  const store = (owner: string, leaseMs: number): WatchedStore => {
-    const connection = new RedisConnection({ url: redis().url });
-    connections.push(connection);
-    return new WatchedStore({ redis: connection, keys, owner, leaseMs });
-  };
+  // Registered first, so that the keepers stop before their connections close.
+  afterEach(async function () {
+    await Promise.all(keepers.splice(0).map((k) => k.close()));
+  });
+  const connect = connectionsTo(redis);
+  const store = (owner: string, leaseMs: number): WatchedStore => new WatchedStore({ redis: connect(), keys, owner, leaseMs });
   interface Told { errors: string[]; lost: string[][]; adopted: string[][] }
   const keeper = (watched: WatchedStore, tracker: FakeTracker): { keeper: LeaseKeeper; told: Told } => {
     const told: Told = { errors: [], lost: [], adopted: [] };
@@ -82,10 +81,6 @@ describeWithRedis('the lease keeper', function (redis) {
     keepers.push(made);
     return { keeper: made, told };
   };
-  afterEach(async function () {
-    await Promise.all(keepers.splice(0).map((k) => k.close()));
-    await Promise.all(connections.splice(0).map((c) => c.close()));
-  });
 
   it('runs one round at a time, a third of a lease apart, adopting at every other round, and tells nothing when nothing changed', async function () {
     const watched = store('a', 600);
@@ -211,8 +206,7 @@ describeWithRedis('the lease keeper', function (redis) {
   });
 
   it('a Redis that cannot be reached from the start is reported once', async function () {
-    const connection = new RedisConnection({ url: `redis://127.0.0.1:${redis().port}`, connectWaitMs: 100 });
-    connections.push(connection);
+    const connection = connect({ connectWaitMs: 100 });
     await redis().stop();
     const watched = new WatchedStore({ redis: connection, keys, owner: 'a', leaseMs: 300 });
     const tracker = fakeTracker();

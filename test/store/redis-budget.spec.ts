@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { Budget, type SpendingStore } from '../../src/ocean/payment/budget';
 import { jobKeys } from '../../src/store/job-keys';
-import { RedisConnection } from '../../src/store/redis/connection';
 import { RedisSpendingStore } from '../../src/store/redis/spending-store';
 import { describeWithRedis } from '../helpers/redis-server';
-import { recordingCommands } from './fixtures';
+import { connectionsTo, recordingCommands } from './fixtures';
 
 const TOKEN = '0x' + '12'.repeat(20);
 const ONE = 10n ** 18n;
@@ -16,16 +15,11 @@ const decimals = async (): Promise<number> => {
 };
 
 describeWithRedis('budgets kept in Redis, shared by two instances', function (redis) {
-  const connections: RedisConnection[] = [];
+  const connect = connectionsTo(redis);
   const sharedStore = (round: number, lock: boolean): SpendingStore => {
-    const connection = new RedisConnection({ url: redis().url });
-    connections.push(connection);
-    const store = new RedisSpendingStore({ redis: connection, keys: jobKeys(`cfg-${round}`) });
+    const store = new RedisSpendingStore({ redis: connect(), keys: jobKeys(`cfg-${round}`) });
     return lock ? store : { load: () => store.load(), save: (entries) => store.save(entries) };
   };
-  afterEach(async function () {
-    await Promise.all(connections.splice(0).map((c) => c.close()));
-  });
 
   /** Two Budgets as two Node-RED instances of one connection, reserving at the same moment. */
   async function race(round: number, lock: boolean): Promise<number> {
@@ -63,11 +57,6 @@ describeWithRedis('budgets kept in Redis, shared by two instances', function (re
 
   describe('the spending record and its lock', function () {
     const keys = jobKeys('cfg');
-    const connect = (): RedisConnection => {
-      const connection = new RedisConnection({ url: redis().url });
-      connections.push(connection);
-      return connection;
-    };
 
     it('reads an empty record as no entries, and names the key of a damaged one', async function () {
       const raw = connect();

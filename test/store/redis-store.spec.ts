@@ -1,33 +1,24 @@
 import assert from 'node:assert/strict';
 import { jobKeys } from '../../src/store/job-keys';
-import { RedisConnection } from '../../src/store/redis/connection';
 import { LeaseKeeper } from '../../src/store/redis/lease-keeper';
 import { RedisTrackerStore } from '../../src/store/redis/tracker-store';
 import { JobTracker } from '../../src/tracker';
 import { FakeClient, job as status } from '../tracker/fake-client';
 import { describeWithRedis, startRedisServer } from '../helpers/redis-server';
-import { fakeTracker, followedJob } from './fixtures';
+import { connectionsTo, fakeTracker, followedJob } from './fixtures';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeWithRedis('the Redis job store', function (redis) {
-  const connections: RedisConnection[] = [];
-  const store = (owner: string, leaseMs = 400): RedisTrackerStore => {
-    const connection = new RedisConnection({ url: redis().url });
-    connections.push(connection);
-    return new RedisTrackerStore({ redis: connection, keys: jobKeys('cfg'), owner, leaseMs });
-  };
-  afterEach(async function () {
-    await Promise.all(connections.splice(0).map((c) => c.close()));
-  });
+  const connect = connectionsTo(redis);
+  const store = (owner: string, leaseMs = 400): RedisTrackerStore => new RedisTrackerStore({ redis: connect(), keys: jobKeys('cfg'), owner, leaseMs });
 
   it('puts, loads and removes one key per job, each under 1 KB at rest', async function () {
     const a = store('a');
     const jobs = [followedJob(1), followedJob(2)];
     for (const job of jobs) await a.put(job);
     assert.deepEqual((await a.load()).sort((x, y) => x.startedAt - y.startedAt), jobs);
-    const raw = new RedisConnection({ url: redis().url });
-    connections.push(raw);
+    const raw = connect();
     const keys = jobKeys('cfg');
     const bytes = Number(await raw.command(['STRLEN', keys.job(jobs[0]!.jobId)])) + Number(await raw.command(['STRLEN', keys.lease(jobs[0]!.jobId)]));
     assert.ok(bytes < 1024, `a job takes ${bytes} bytes at rest (job and lease values)`);
@@ -140,8 +131,7 @@ describeWithRedis('the Redis job store', function (redis) {
 
   it('Redis going away: commands fail at once, with one warning per outage; once it is back they work again, and the next outage is warned of too', async function () {
     const warnings: string[] = [];
-    const connection = new RedisConnection({ url: redis().url, onError: (error) => warnings.push(error.message) });
-    connections.push(connection);
+    const connection = connect({ onError: (error) => warnings.push(error.message) });
     const a = new RedisTrackerStore({ redis: connection, keys: jobKeys('cfg'), owner: 'a', leaseMs: 5_000 });
     const job = followedJob(1);
     await a.put(job);
@@ -171,8 +161,7 @@ describeWithRedis('the Redis job store', function (redis) {
   });
 
   it('an unreachable Redis is a clear error, not a hang', async function () {
-    const connection = new RedisConnection({ url: 'redis://:s3cret@127.0.0.1:1', connectWaitMs: 500, onError: (error) => assert.doesNotMatch(error.message, /s3cret/) });
-    connections.push(connection);
+    const connection = connect({ url: 'redis://:s3cret@127.0.0.1:1', connectWaitMs: 500, onError: (error) => assert.doesNotMatch(error.message, /s3cret/) });
     const unreachable = new RedisTrackerStore({ redis: connection, keys: jobKeys('cfg'), owner: 'a', leaseMs: 1000 });
     await assert.rejects(unreachable.put(followedJob(1)), (error: Error) => {
       assert.match(error.message, /Could not save job .* to Redis/);

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { jobKeys } from '../../src/store/job-keys';
-import { RedisConnection } from '../../src/store/redis/connection';
 import { RENEW_LEASES } from '../../src/store/redis/scripts';
 import { RedisTrackerStore } from '../../src/store/redis/tracker-store';
 import { TrackerStoreError } from '../../src/tracker';
 import { describeWithRedis } from '../helpers/redis-server';
-import { followedJob, recordingCommands } from './fixtures';
+import { connectionsTo, followedJob, recordingCommands } from './fixtures';
 
 const keys = jobKeys('cfg');
 
@@ -33,15 +32,7 @@ describe('the Redis job store\'s settings', function () {
 });
 
 describeWithRedis('the Redis job store, at its edges', function (redis) {
-  const connections: RedisConnection[] = [];
-  const connect = (): RedisConnection => {
-    const connection = new RedisConnection({ url: redis().url });
-    connections.push(connection);
-    return connection;
-  };
-  afterEach(async function () {
-    await Promise.all(connections.splice(0).map((c) => c.close()));
-  });
+  const connect = connectionsTo(redis);
 
   it('a job\'s lease key, under the connection\'s prefix, names its owner', async function () {
     const raw = connect();
