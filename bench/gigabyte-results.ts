@@ -5,7 +5,9 @@
  * refused before any result request is sent. Every figure is the median over rounds; a round runs
  * curl and each fetch once, in an order that shifts every round, so load on the machine hits both
  * sides of a ratio alike; a first round warms up and is not counted. The server and the fetcher
- * run on CPUs of their own (lib/cpu-pinning.ts). Builds the package first.
+ * run on CPUs of their own (lib/cpu-pinning.ts). Each round also times Node.js's own `http.get` on
+ * the same URL, bytes dropped and bytes piped to a file (lib/node-floor.ts): the floor any Node.js
+ * client stands on, reported beside the package's figures. Builds the package first.
  *
  *   npx tsx bench/gigabyte-results.ts     GIB_BENCH_MIB=1024 (result size), GIB_BENCH_RUNS=7 (rounds),
  *                                         GIB_BENCH_ONLY='folder, raw' (only the fetches so named, comma-free names joined by ';')
@@ -20,6 +22,7 @@ import { authToken, prepareBigJob, type BigJob } from './lib/big-job';
 import { ROOT, buildPackage } from './lib/build';
 import { pinServerAndFetcher, type CpuPinning } from './lib/cpu-pinning';
 import { measureCurl, type CurlFetch } from './lib/curl';
+import { measureNodeFloor, type FloorFetch, type FloorKind } from './lib/node-floor';
 import { measureFetch, workerScript } from './lib/fetch-process';
 import { atLeast, format, median, mib, reported, type Figure } from './lib/figures';
 import type { FetchReport, FetchTask } from './lib/result-fetch-worker';
@@ -80,7 +83,8 @@ export async function run(): Promise<Figure[]> {
     const chosen = FETCHES.filter((f) => !only || only.includes(f.name));
     const rounds = new Map<string, Round[]>(chosen.map((f) => [f.name, []]));
     const loads = [loadAverage()];
-    const steps: Array<Fetch | 'curl'> = ['curl', ...chosen];
+    const floors = new Map<FloorKind, FloorFetch[]>([['discard', []], ['file', []]]);
+    const steps: Array<Fetch | 'curl' | FloorKind> = ['curl', ...chosen, ...floors.keys()];
     // Round 0 warms up (the page cache, the sandbox's first answers) and is not counted.
     for (let round = 0; round <= runs; round++) {
       // Each round starts one step later, so no fetch always runs right after the same one.
@@ -90,6 +94,12 @@ export async function run(): Promise<Figure[]> {
           const fetched = await measureCurl(url, token, pinning);
           if (fetched.bytes !== job.resultSize) throw new Error(`curl fetched ${fetched.bytes} bytes of ${job.resultSize}`);
           curl.push(fetched);
+          continue;
+        }
+        if (step === 'discard' || step === 'file') {
+          const fetched = await measureNodeFloor(url, token, step, pinning);
+          if (fetched.bytes !== job.resultSize) throw new Error(`Node.js's http.get (${step}) fetched ${fetched.bytes} bytes of ${job.resultSize}`);
+          floors.get(step)!.push(fetched);
           continue;
         }
         const before = resultRequests();
@@ -110,12 +120,13 @@ export async function run(): Promise<Figure[]> {
         const last = rounds.get(f.name)!.at(-1)!;
         return `${f.name} ${last.ms.toFixed(0)} ms (CPU ${last.cpuMs.toFixed(0)}, system ${last.systemMs.toFixed(0)}, faults ${last.minorFaults}, switches ${last.switches.voluntary}+${last.switches.involuntary})`;
       });
-      progress(`${round === 0 ? 'warm-up' : `round ${round}/${runs}`}: curl ${curl.at(-1)!.ms.toFixed(0)} ms; ${times.join('; ')} (load ${loadAverage()})`);
+      const floorTimes = [...floors].map(([kind, list]) => `node ${kind} ${list.at(-1)!.ms.toFixed(0)} ms (CPU ${list.at(-1)!.cpuMs.toFixed(0)})`);
+      progress(`${round === 0 ? 'warm-up' : `round ${round}/${runs}`}: curl ${curl.at(-1)!.ms.toFixed(0)} ms; ${[...times, ...floorTimes].join('; ')} (load ${loadAverage()})`);
       if (round > 0) loads.push(loadAverage());
     }
     curl.shift();
-    for (const list of rounds.values()) list.shift();
-    return figures(job, curl, chosen, rounds, { pinning, loads, stringBytes });
+    for (const list of [...rounds.values(), ...floors.values()]) list.shift();
+    return figures(job, curl, chosen, rounds, { pinning, loads, stringBytes, floors });
   } finally {
     await proxy.close();
     await sandbox.stop();
@@ -127,7 +138,13 @@ interface Context {
   pinning: CpuPinning;
   loads: string[];
   stringBytes?: number;
+  floors: Map<FloorKind, FloorFetch[]>;
 }
+
+const FLOOR_NAMES: Record<FloorKind, string> = {
+  discard: "Node.js's own http.get, bytes dropped",
+  file: "Node.js's own http.get piped to a file, no checks",
+};
 
 function figures(job: BigJob, curl: CurlFetch[], fetches: Fetch[], rounds: Map<string, Round[]>, context: Context): Figure[] {
   const size = job.resultSize;
@@ -175,6 +192,10 @@ function figures(job: BigJob, curl: CurlFetch[], fetches: Fetch[], rounds: Map<s
   return [
     reported(`curl -o, ${mib(size, 0)} (median ${format(curlMs)} ms, CPU ${format(median(curl.map((c) => c.cpuMs)))} ms; ${curl.length} rounds)`, `${format(size / MiB / (curlMs / 1000))} MiB/s`),
     ...fetches.flatMap(judge),
+    ...[...context.floors].map(([kind, list]) => {
+      const speed = median(list.map((f, i) => curl[i]!.ms / f.ms));
+      return reported(`reference: ${FLOOR_NAMES[kind]} (median ${format(median(list.map((f) => f.ms)))} ms, CPU ${format(median(list.map((f) => f.cpuMs)))} ms)`, `${speed.toFixed(2)}× curl`);
+    }),
     reported('CPU placement', context.pinning.note),
     reported('load average (1/5/15 min), at start and after each round', context.loads.join(' | ')),
   ];
