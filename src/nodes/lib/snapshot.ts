@@ -13,13 +13,22 @@ function snapshotMessage(msg: NodeMessage): Record<string, unknown> {
   delete rest.res;
   let text: string | undefined;
   try {
-    text = JSON.stringify(rest, (_key, value: unknown) => (Buffer.isBuffer(value) || value instanceof Uint8Array ? undefined : value));
+    text = JSON.stringify(rest, dropBinary);
   } catch {
     text = undefined;
   }
   if (text !== undefined && text.length <= MAX_SNAPSHOT_BYTES) return JSON.parse(text) as Record<string, unknown>;
   const small = msg as { _msgid?: unknown; topic?: unknown; jobId?: unknown; ocean?: unknown };
   return JSON.parse(JSON.stringify({ _msgid: small._msgid, topic: small.topic, jobId: small.jobId, ocean: small.ocean })) as Record<string, unknown>;
+}
+
+/**
+ * A JSON.stringify replacer that leaves binary data out. It looks at the holder's own property:
+ * a Buffer's toJSON has already turned `value` into `{type: 'Buffer', data: [...]}` by now.
+ */
+function dropBinary(this: unknown, key: string, value: unknown): unknown {
+  const original = key === '' ? value : (this as Record<string, unknown>)[key];
+  return original instanceof Uint8Array ? undefined : value;
 }
 
 /**
