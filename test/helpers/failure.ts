@@ -11,3 +11,14 @@ export async function failure(promise: Promise<unknown>): Promise<OceanError> {
   }
   throw new Error('expected the call to fail');
 }
+
+/** The OceanError a synchronous call throws; fails the test if it returns or throws something else. */
+export function thrown(run: () => unknown): OceanError {
+  try {
+    run();
+  } catch (error) {
+    assert.ok(error instanceof OceanError, `expected an OceanError, got ${String(error)}`);
+    return error;
+  }
+  throw new Error('expected the call to fail');
+}

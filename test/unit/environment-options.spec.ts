@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict';
-import type { Node, NodeAPI, NodeMessage } from 'node-red';
+import type { Node, NodeMessage } from 'node-red';
 import { readConstraints, readMode, type ConstraintFields } from '../../src/nodes/lib/environment-options';
 import { OceanError } from '../../src/ocean/errors';
+import { failure } from '../helpers/failure';
+import { RED_UTIL } from '../helpers/red-util';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { util } = require('@node-red/util') as { util: NodeAPI['util'] };
-const RED = { util } as NodeAPI;
+const RED = RED_UTIL;
 const node = {} as Node;
 const TOKEN = '0x1B02dA8Cb0d097eB8D57A175b88c7D8b47997506';
 
 const constraints = (fields: ConstraintFields, msg: Record<string, unknown> = {}) => readConstraints(RED, node, msg as NodeMessage, fields);
-const refusal = async (fields: ConstraintFields, msg: Record<string, unknown> = {}): Promise<OceanError> => {
-  const error = await constraints(fields, msg).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof OceanError, `expected an OceanError, got ${String(error)}`);
-  return error;
-};
+const refusal = (fields: ConstraintFields, msg: Record<string, unknown> = {}): Promise<OceanError> => failure(constraints(fields, msg));
 
 describe('readConstraints: what c2d-envs picks by', function () {
   it('reads every field set in the dialog, and leaves out what is blank', async function () {

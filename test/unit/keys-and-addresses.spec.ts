@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { isAddress } from '../../src/ocean/address';
 import { OceanError } from '../../src/ocean/errors';
 import { checkPrivateKey, walletFromPrivateKey } from '../../src/ocean/wallet';
+import { thrown } from '../helpers/failure';
 
 const KEY = '59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 
@@ -12,15 +13,7 @@ describe('checkPrivateKey: the credential checked without ethers', function () {
   });
 
   it('says what is wrong, with the length but never the characters', function () {
-    const refused = (key: string): OceanError => {
-      try {
-        checkPrivateKey(key);
-      } catch (error) {
-        assert.ok(error instanceof OceanError);
-        return error;
-      }
-      throw new Error('expected a refusal');
-    };
+    const refused = (key: string): OceanError => thrown(() => checkPrivateKey(key));
     const empty = refused('   ');
     assert.equal(empty.code, 'INVALID_CONFIG');
     assert.equal(empty.message, 'privateKey: expected a 32-byte hex private key (64 hex digits, optional 0x), got nothing');

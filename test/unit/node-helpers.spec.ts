@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Node, NodeAPI, NodeMessage, NodeStatus } from 'node-red';
+import type { Node, NodeMessage, NodeStatus } from 'node-red';
 import { FollowStatus } from '../../src/nodes/lib/follow-status';
 import { InFlight } from '../../src/nodes/lib/in-flight';
 import { jobDid, readJobId } from '../../src/nodes/lib/job-id';
@@ -11,10 +11,10 @@ import { followSnapshot } from '../../src/nodes/lib/snapshot';
 import { status } from '../../src/nodes/lib/status';
 import type { ComputeJob, OceanClient } from '../../src/ocean';
 import { OceanError } from '../../src/ocean/errors';
+import { failure } from '../helpers/failure';
+import { RED_UTIL } from '../helpers/red-util';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { util } = require('@node-red/util') as { util: NodeAPI['util'] };
-const RED = { util } as NodeAPI;
+const RED = RED_UTIL;
 
 /** A node that records its status dots, errors and sends. */
 function recordingNode(): Node & { dots: NodeStatus[]; errors: Array<[unknown, unknown]>; sent: unknown[] } {
@@ -31,14 +31,7 @@ function recordingNode(): Node & { dots: NodeStatus[]; errors: Array<[unknown, u
   } as unknown as Node & { dots: NodeStatus[]; errors: Array<[unknown, unknown]>; sent: unknown[] };
 }
 
-const caught = async (promise: Promise<unknown>): Promise<OceanError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof OceanError, `expected an OceanError, got ${String(error)}`);
-  return error;
-};
+const caught = failure;
 
 describe('readJobId and jobDid: the job a message is about', function () {
   const node = {} as Node;

@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import type { Node, NodeAPI, NodeMessage } from 'node-red';
+import type { Node, NodeMessage } from 'node-red';
 import { isPerMessage, parse, readOption } from '../../src/nodes/lib/options';
 import { OceanError } from '../../src/ocean/errors';
+import { thrown } from '../helpers/failure';
+import { RED_UTIL } from '../helpers/red-util';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { util } = require('@node-red/util') as { util: NodeAPI['util'] };
-/** Node-RED's own message and TypedInput helpers, without a runtime: enough for str, num, json, bool and msg. */
-const RED = { util } as NodeAPI;
+const RED = RED_UTIL;
 const node = {} as Node;
 
-const refusal = (run: () => unknown): OceanError => {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof OceanError);
-    return error;
-  }
-  throw new Error('expected a refusal');
-};
+const refusal = thrown;
 
 describe('parse: the value kinds of node options', function () {
   it('string: text or a number, trimmed; blank is unset; anything else is named', function () {

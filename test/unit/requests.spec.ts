@@ -10,7 +10,7 @@ import type { AlgorithmContainer, AssetInput, StartJobRequest } from '../../src/
 import { HttpClient } from '../../src/ocean/http';
 import { testAccount } from '../helpers/accounts';
 import { startCannedServer, type CannedServer } from '../helpers/canned-server';
-import { failure } from '../helpers/failure';
+import { failure, thrown } from '../helpers/failure';
 import { exchange } from '../helpers/recordings';
 
 const ADDRESS = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
@@ -57,16 +57,6 @@ function recordedError(file: string, note: RegExp): Promise<OceanError> {
   const { response } = exchange(file, note);
   const text = response.bodyEncoding === 'json' ? JSON.stringify(response.body) : String(response.body);
   return serverError(response.status, text, response.headers['content-type'] ?? 'text/plain');
-}
-
-function thrown(fn: () => void): OceanError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof OceanError, `expected an OceanError, got ${String(error)}`);
-    return error;
-  }
-  throw new Error('expected a throw');
 }
 
 /** Asserts an INVALID_INPUT error that names `field`. */

@@ -5,16 +5,9 @@ import { join } from 'node:path';
 import type { NodeAPI } from 'node-red';
 import { JobFolder } from '../../src/nodes/lib/job-folder';
 import { prepareResultFolder, resultFolderRules } from '../../src/nodes/lib/result-folder';
-import { OceanError } from '../../src/ocean/errors';
+import { failure } from '../helpers/failure';
 
-const caught = async (promise: Promise<unknown>): Promise<OceanError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof OceanError, `expected an OceanError, got ${String(error)}`);
-  return error;
-};
+const caught = failure;
 const marker = (folder: string): unknown => JSON.parse(readFileSync(join(folder, '.ocean-c2d-job.json'), 'utf8'));
 
 describe('JobFolder: one job’s result folder, and only the node’s own files in it', function () {

@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
-import { OceanError } from '../../src/ocean/errors';
+import type { OceanError } from '../../src/ocean/errors';
 import { parseConnectionSettings } from '../../src/ocean/settings';
+import { thrown } from '../helpers/failure';
 
-const refusal = (input: Record<string, unknown>): OceanError => {
-  try {
-    parseConnectionSettings(input);
-  } catch (error) {
-    assert.ok(error instanceof OceanError);
-    return error;
-  }
-  throw new Error('expected a refusal');
-};
+const refusal = (input: Record<string, unknown>): OceanError => thrown(() => parseConnectionSettings(input));
 
 describe('parseConnectionSettings: the config node fields', function () {
   it('cuts the provider and Aquarius URLs at /api, keeping a path before it, and drops trailing slashes', function () {

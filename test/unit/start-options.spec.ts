@@ -1,24 +1,17 @@
 import assert from 'node:assert/strict';
-import type { Node, NodeAPI, NodeMessage } from 'node-red';
+import type { Node, NodeMessage } from 'node-red';
 import { readStartOptions, type StartConfig } from '../../src/nodes/lib/start-options';
-import { OceanError } from '../../src/ocean/errors';
+import type { OceanError } from '../../src/ocean/errors';
+import { failure } from '../helpers/failure';
+import { RED_UTIL } from '../helpers/red-util';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { util } = require('@node-red/util') as { util: NodeAPI['util'] };
-const RED = { util } as NodeAPI;
+const RED = RED_UTIL;
 const node = {} as Node;
 const DID = 'did:op:0f1d3e7b5c0e2a1a6f45b5d2c3a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1';
 const ALGO = 'did:op:aaaa';
 
 const plan = (config: StartConfig, msg: Record<string, unknown> = {}) => readStartOptions(RED, node, msg as NodeMessage, config);
-const refusal = async (config: StartConfig, msg: Record<string, unknown> = {}): Promise<OceanError> => {
-  const error = await plan(config, msg).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof OceanError, `expected an OceanError, got ${String(error)}`);
-  return error;
-};
+const refusal = (config: StartConfig, msg: Record<string, unknown> = {}): Promise<OceanError> => failure(plan(config, msg));
 
 describe('readStartOptions: what compute-start sends, from its dialog and (where allowed) the message', function () {
   it('a DID dataset with its service and userdata, a published algorithm with its service, free by default, the picked environment', async function () {
