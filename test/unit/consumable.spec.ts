@@ -315,6 +315,15 @@ describe('DDOs and consumability', function () {
     });
   });
 
+  describe('address lists with entries that are not text', function () {
+    it('skips them and still reads the addresses beside them', function () {
+      const ddo = withCredentials({ allow: [{ type: 'address', values: [5, null, { a: 1 }, ME.toLowerCase()] }] });
+      assert.equal(consumableCode(ddo, ME), 'OK');
+      const denied = withCredentials({ deny: [{ type: 'address', values: [7, ME] }] });
+      assert.equal(consumableCode(denied, ME), 'CREDENTIAL_IN_DENY_LIST');
+    });
+  });
+
   describe('assertConsumable and notConsumable', function () {
     const ddo = normalizeDdo(aquariusDdo({ credentials: { allow: [{ type: 'address', values: [OTHER] }] } }));
     const [compute, access] = ddo.services as [Ddo['services'][number], Ddo['services'][number]];

@@ -390,3 +390,27 @@ describe('jobs', function () {
 function pick(job: ComputeJob): [boolean, boolean, boolean] {
   return [job.done, job.failed, job.ok];
 }
+
+describe('job fields read defensively', function () {
+  const base = { jobId: 'abc', environment: ENVIRONMENT, status: 70 };
+
+  it('only an output named .tar (any case) is an archive', function () {
+    const job = parseOceanNodeJob({
+      ...base,
+      results: [
+        { index: 0, filename: 'outputs.TAR', type: 'output' },
+        { index: 1, filename: 'result.json', type: 'output' },
+        { index: 2, filename: 'algorithm.tar', type: 'algorithmLog' },
+      ],
+    });
+    assert.deepEqual(
+      job.results.map((r) => r.archive),
+      [true, false, false],
+    );
+  });
+
+  it('a dateFinished that is neither text nor a number is no date, even when it would read as one', function () {
+    assert.equal(parseOceanNodeJob({ ...base, dateFinished: true }).dateFinished, null);
+    assert.equal(parseOceanNodeJob({ ...base, dateFinished: [1795571456] }).dateFinished, null);
+  });
+});

@@ -52,3 +52,33 @@ describe('JsonListReader: a JSON list read as it arrives', function () {
     });
   }
 });
+
+describe('JsonListReader: what it says is wrong', function () {
+  const message = (text: string, size = 2): string => {
+    try {
+      read(text, size);
+    } catch (error) {
+      assert.ok(error instanceof JsonListError);
+      return error.message;
+    }
+    throw new Error('expected a refusal');
+  };
+
+  it('an empty body, a list cut short, and anything else that is not JSON, also after leading space', function () {
+    assert.equal(message(''), 'empty');
+    assert.equal(message(' \n\t'), 'empty');
+    assert.equal(message('[1,2'), 'a list cut short');
+    assert.equal(message('  [1,2', 1), 'a list cut short');
+    assert.equal(message('[1,2}'), 'not JSON');
+    assert.equal(message('  [1,,2]', 1), 'not JSON');
+    assert.equal(message('[1,2,]'), 'not JSON');
+    assert.equal(message('[1 2]'), 'not JSON');
+    assert.equal(message('[1] x'), 'not JSON');
+    assert.equal(message('{"a":'), 'not JSON');
+  });
+
+  it('skips a byte-order mark before the body, list or not', function () {
+    assert.deepEqual(read('\ufeff{"a":1}', 3), { a: 1 });
+    assert.deepEqual(read('\ufeff[1]', 1), [1]);
+  });
+});
