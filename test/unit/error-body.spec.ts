@@ -18,7 +18,7 @@ describe('parseErrorBody: the message in an error answer, whatever its shape', f
 
   it('answers JSON it cannot read a message from as JSON, and leaves fields empty', function () {
     assert.deepEqual(parseErrorBody('{"status": 500}'), { message: '{"status":500}', fields: [], json: { status: 500 } });
-    assert.equal(parseErrorBody('[1,2]').message, '[1,2]');
+    assert.deepEqual(parseErrorBody('[1,2]'), { message: '[1,2]', fields: [], json: [1, 2] });
     assert.equal(parseErrorBody('42').message, '42');
     assert.equal(parseErrorBody('null').message, 'null');
     assert.equal(parseErrorBody('{"error": 5, "message": 6}').message, '{"error":5,"message":6}');
@@ -35,6 +35,7 @@ describe('parseErrorBody: the message in an error answer, whatever its shape', f
     assert.equal(parseErrorBody(page).message, 'Error: a <b> & "c" \'d\' e');
     assert.equal(parseErrorBody('<html><body>\n<h1>  </h1>\n<p>Not found</p></body></html>').message, 'Not found');
     assert.equal(parseErrorBody('<html><pre>one<BR/>two</pre></html>').message, 'one');
+    assert.equal(parseErrorBody('<pre>one<br />two</pre>').message, 'one');
     assert.equal(parseErrorBody('<p></p>').message, '');
     // "&amp;lt;" is the text "&lt;", not "<".
     assert.equal(parseErrorBody('<pre>&amp;lt;</pre>').message, '&lt;');
