@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DdoResolver } from '../../src/ocean/ddo';
+import { DdoResolver, normalizeDdo } from '../../src/ocean/ddo';
 import { OceanError } from '../../src/ocean/errors';
 import type { HttpClient, HttpRequest } from '../../src/ocean/http';
 import { failure } from '../helpers/failure';
@@ -100,5 +100,13 @@ describe('DdoResolver: DDOs from the metadata service, cached for a while', func
       assert.equal(error.code, 'BAD_RESPONSE');
       assert.equal(error.message, `The metadata service answered ${did} with something that is not a DDO`);
     }
+  });
+});
+
+describe('normalizeDdo: services with fields missing', function () {
+  it('gives a service without an id or type empty ones', function () {
+    const [service] = normalizeDdo({ id: 'did:op:1', services: [{ files: '0x' }] }).services;
+    assert.equal(service!.id, '');
+    assert.equal(service!.type, '');
   });
 });

@@ -414,3 +414,11 @@ describe('job fields read defensively', function () {
     assert.equal(parseOceanNodeJob({ ...base, dateFinished: [1795571456] }).dateFinished, null);
   });
 });
+
+describe('a Provider v2 job with fields missing', function () {
+  it('has an empty id and status text rather than made-up ones', function () {
+    const job = parseProviderV2Job({ status: 1, statusText: 5 });
+    assert.equal(job.jobId, '');
+    assert.equal(job.statusText, '');
+  });
+});
