@@ -69,6 +69,30 @@ describe('HttpClient: what a failed exchange is reported as', function () {
     assert.deepEqual(other.details, { fields: ['signature'], serverMessage: 'signature: Invalid signature provided.' });
   });
 
+  it('a closed client sends nothing and says so', async function () {
+    const client = new HttpClient({ retries: 0 });
+    client.close();
+    const error = await failure(client.json({ operation: OPERATION, method: 'GET', url: `${canned.url}/a` }));
+    assert.equal(error.code, 'ABORTED');
+    assert.equal(error.message, `Could not ${OPERATION}: the connection was closed`);
+    assert.equal(canned.requests.length, 0);
+  });
+
+  it('a caller that gave up before the request: ABORTED, and nothing answered is used', async function () {
+    canned.answer({ status: 200, body: '{}' });
+    const signal = AbortSignal.abort();
+    const error = await failure(new HttpClient({ retries: 0 }).json({ operation: OPERATION, method: 'GET', url: `${canned.url}/a?k=v`, signal }));
+    assert.equal(error.code, 'ABORTED');
+    assert.equal(error.message, `Could not ${OPERATION}: the request to ${canned.url}/a was cancelled`);
+  });
+
+  it('a streamed answer that fails carries the server’s message', async function () {
+    canned.answer({ status: 500, body: JSON.stringify({ error: 'disk full' }) });
+    const error = await failure(new HttpClient({ retries: 0 }).stream({ operation: 'fetch a result', method: 'GET', url: `${canned.url}/r` }));
+    assert.equal(error.code, 'SERVER_ERROR');
+    assert.equal(error.message, `Could not fetch a result: ${canned.url}/r answered HTTP 500: disk full`);
+  });
+
   it('a signed request answered with any 3xx is refused, naming where it pointed', async function () {
     canned.answer({ status: 300, headers: { location: 'http://elsewhere.example/path?x=1' } });
     const error = await failure(get(`${canned.url}/a`, { signed: true }));
