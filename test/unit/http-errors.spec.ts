@@ -86,6 +86,24 @@ describe('HttpClient: what a failed exchange is reported as', function () {
     assert.equal(error.message, `Could not ${OPERATION}: the request to ${canned.url}/a was cancelled`);
   });
 
+  it("leaves no listener on the caller's signal once the exchange is over", async function () {
+    canned.answer({ status: 200, body: '{"ok":true}' });
+    const controller = new AbortController();
+    const listening = new Set<unknown>();
+    const add = controller.signal.addEventListener.bind(controller.signal);
+    const remove = controller.signal.removeEventListener.bind(controller.signal);
+    controller.signal.addEventListener = ((type: string, listener: EventListener, options?: AddEventListenerOptions) => {
+      listening.add(`${type}`);
+      add(type, listener, options);
+    }) as typeof controller.signal.addEventListener;
+    controller.signal.removeEventListener = ((type: string, listener: EventListener) => {
+      listening.delete(`${type}`);
+      remove(type, listener);
+    }) as typeof controller.signal.removeEventListener;
+    assert.deepEqual(await new HttpClient({ retries: 0 }).json({ operation: OPERATION, method: 'GET', url: `${canned.url}/a`, signal: controller.signal }), { ok: true });
+    assert.deepEqual([...listening], []);
+  });
+
   it('a streamed answer that fails carries the server’s message', async function () {
     canned.answer({ status: 500, body: JSON.stringify({ error: 'disk full' }) });
     const error = await failure(new HttpClient({ retries: 0 }).stream({ operation: 'fetch a result', method: 'GET', url: `${canned.url}/r` }));
