@@ -31,7 +31,6 @@ function recordingNode(): Node & { dots: NodeStatus[]; errors: Array<[unknown, u
   } as unknown as Node & { dots: NodeStatus[]; errors: Array<[unknown, unknown]>; sent: unknown[] };
 }
 
-const caught = failure;
 
 describe('readJobId and jobDid: the job a message is about', function () {
   const node = {} as Node;
@@ -42,11 +41,11 @@ describe('readJobId and jobDid: the job a message is about', function () {
   });
 
   it('refuses a missing, blank or non-text job id, naming where it looked', async function () {
-    const missing = await caught(readJobId(RED, node, {} as NodeMessage, { jobId: 'jobId', jobIdType: 'msg' }));
+    const missing = await failure(readJobId(RED, node, {} as NodeMessage, { jobId: 'jobId', jobIdType: 'msg' }));
     assert.equal(missing.message, 'jobId: expected a job id (compute-start sends it as msg.jobId)');
-    assert.equal((await caught(readJobId(RED, node, { jobId: '   ' } as NodeMessage, { jobId: 'jobId', jobIdType: 'msg' }))).details?.field, 'jobId');
-    assert.equal((await caught(readJobId(RED, node, { jobId: null } as unknown as NodeMessage, { jobId: 'jobId', jobIdType: 'msg' }))).details?.field, 'jobId');
-    const numeric = await caught(readJobId(RED, node, { jobId: 7 } as unknown as NodeMessage, { jobId: 'jobId', jobIdType: 'msg' }));
+    assert.equal((await failure(readJobId(RED, node, { jobId: '   ' } as NodeMessage, { jobId: 'jobId', jobIdType: 'msg' }))).details?.field, 'jobId');
+    assert.equal((await failure(readJobId(RED, node, { jobId: null } as unknown as NodeMessage, { jobId: 'jobId', jobIdType: 'msg' }))).details?.field, 'jobId');
+    const numeric = await failure(readJobId(RED, node, { jobId: 7 } as unknown as NodeMessage, { jobId: 'jobId', jobIdType: 'msg' }));
     assert.equal(numeric.message, 'msg.jobId: expected the job id compute-start sent as msg.jobId, got 7');
   });
 
@@ -177,7 +176,7 @@ describe('readLiveLogOptions: the live log a follow asks for', function () {
     assert.deepEqual(await readLiveLogOptions(RED, node, {} as NodeMessage, { logs: true, logRate: '1' }), { rate: 1 });
     assert.deepEqual(await readLiveLogOptions(RED, node, {} as NodeMessage, { logs: true, logRate: '1000' }), { rate: 1000 });
     for (const bad of ['0', '1001', '2.5']) {
-      const error = await caught(readLiveLogOptions(RED, node, {} as NodeMessage, { logs: true, logRate: bad }));
+      const error = await failure(readLiveLogOptions(RED, node, {} as NodeMessage, { logs: true, logRate: bad }));
       assert.equal(error.message, `logRate: expected a whole number of lines per second from 1 to 1000, got ${Number(bad)}`);
     }
   });

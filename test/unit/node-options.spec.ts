@@ -8,14 +8,13 @@ import { RED_UTIL } from '../helpers/red-util';
 const RED = RED_UTIL;
 const node = {} as Node;
 
-const refusal = thrown;
 
 describe('parse: the value kinds of node options', function () {
   it('string: text or a number, trimmed; blank is unset; anything else is named', function () {
     assert.equal(parse.string('  env-1 ', 'environment'), 'env-1');
     assert.equal(parse.string(42, 'environment'), '42');
     for (const blank of [undefined, null, '']) assert.equal(parse.string(blank, 'environment'), undefined);
-    const error = refusal(() => parse.string({}, 'msg.environment'));
+    const error = thrown(() => parse.string({}, 'msg.environment'));
     assert.equal(error.message, 'msg.environment: expected a string, got a object');
     assert.equal(error.details?.field, 'msg.environment');
   });
@@ -24,8 +23,8 @@ describe('parse: the value kinds of node options', function () {
     assert.equal(parse.number(0, 'maxBytes'), 0);
     assert.equal(parse.number('1.5', 'maxBytes'), 1.5);
     assert.equal(parse.number(null, 'maxBytes'), undefined);
-    assert.equal(refusal(() => parse.number(-1, 'maxBytes')).message, 'maxBytes: expected a number of 0 or more, got -1');
-    assert.equal(refusal(() => parse.number('lots', 'maxBytes')).message, 'maxBytes: expected a number of 0 or more, got "lots"');
+    assert.equal(thrown(() => parse.number(-1, 'maxBytes')).message, 'maxBytes: expected a number of 0 or more, got -1');
+    assert.equal(thrown(() => parse.number('lots', 'maxBytes')).message, 'maxBytes: expected a number of 0 or more, got "lots"');
   });
 
   it('boolean: true/false, yes/no; anything else is refused', function () {
@@ -36,18 +35,18 @@ describe('parse: the value kinds of node options', function () {
     assert.equal(parse.boolean('no', 'follow'), false);
     assert.equal(parse.boolean('false', 'follow'), false);
     assert.equal(parse.boolean('', 'follow'), undefined);
-    assert.equal(refusal(() => parse.boolean('TRUE', 'follow')).message, 'follow: expected true or false, got "TRUE"');
-    assert.equal(refusal(() => parse.boolean(1, 'follow')).message, 'follow: expected true or false, got 1');
+    assert.equal(thrown(() => parse.boolean('TRUE', 'follow')).message, 'follow: expected true or false, got "TRUE"');
+    assert.equal(thrown(() => parse.boolean(1, 'follow')).message, 'follow: expected true or false, got 1');
   });
 
   it('object: an object or JSON text of one; arrays, null inside JSON and bad JSON are refused', function () {
     assert.deepEqual(parse.object({ a: 1 }, 'algocustomdata'), { a: 1 });
     assert.deepEqual(parse.object('{"a": [1]}', 'algocustomdata'), { a: [1] });
     assert.equal(parse.object(undefined, 'algocustomdata'), undefined);
-    assert.equal(refusal(() => parse.object('[1]', 'algocustomdata')).message, 'algocustomdata: expected an object, got "[1]"');
-    assert.equal(refusal(() => parse.object('null', 'algocustomdata')).message, 'algocustomdata: expected an object, got "null"');
-    assert.equal(refusal(() => parse.object(5, 'algocustomdata')).message, 'algocustomdata: expected an object, got 5');
-    assert.equal(refusal(() => parse.object('{a:1}', 'algocustomdata')).message, 'algocustomdata: expected valid JSON, got "{a:1}"');
+    assert.equal(thrown(() => parse.object('[1]', 'algocustomdata')).message, 'algocustomdata: expected an object, got "[1]"');
+    assert.equal(thrown(() => parse.object('null', 'algocustomdata')).message, 'algocustomdata: expected an object, got "null"');
+    assert.equal(thrown(() => parse.object(5, 'algocustomdata')).message, 'algocustomdata: expected an object, got 5');
+    assert.equal(thrown(() => parse.object('{a:1}', 'algocustomdata')).message, 'algocustomdata: expected valid JSON, got "{a:1}"');
   });
 
   it('list: a list, JSON text of a list or object, or one item made a list of one', function () {
@@ -57,15 +56,15 @@ describe('parse: the value kinds of node options', function () {
     assert.deepEqual(parse.list('did:op:1', 'datasets'), ['did:op:1']);
     assert.deepEqual(parse.list({ did: 'd' }, 'datasets'), [{ did: 'd' }]);
     assert.equal(parse.list('', 'datasets'), undefined);
-    assert.equal(refusal(() => parse.list('[1,', 'datasets')).message, 'datasets: expected valid JSON, got "[1,"');
+    assert.equal(thrown(() => parse.list('[1,', 'datasets')).message, 'datasets: expected valid JSON, got "[1,"');
   });
 
   it('oneOf: only the listed choices, exactly', function () {
     const format = parse.oneOf(['buffer', 'text'] as const);
     assert.equal(format('text', 'format'), 'text');
     assert.equal(format(undefined, 'format'), undefined);
-    assert.equal(refusal(() => format('Text', 'format')).message, 'format: expected one of "buffer", "text", got "Text"');
-    assert.equal(refusal(() => format(1, 'format')).message, 'format: expected one of "buffer", "text", got 1');
+    assert.equal(thrown(() => format('Text', 'format')).message, 'format: expected one of "buffer", "text", got "Text"');
+    assert.equal(thrown(() => format(1, 'format')).message, 'format: expected one of "buffer", "text", got 1');
   });
 });
 

@@ -7,7 +7,6 @@ import { JobFolder } from '../../src/nodes/lib/job-folder';
 import { prepareResultFolder, resultFolderRules } from '../../src/nodes/lib/result-folder';
 import { failure } from '../helpers/failure';
 
-const caught = failure;
 const marker = (folder: string): unknown => JSON.parse(readFileSync(join(folder, '.ocean-c2d-job.json'), 'utf8'));
 
 describe('JobFolder: one job’s result folder, and only the node’s own files in it', function () {
@@ -59,19 +58,19 @@ describe('JobFolder: one job’s result folder, and only the node’s own files 
   it('refuses a folder of its name that another job or the user owns, and leaves it as it is', async function () {
     mkdirSync(join(parent, 'ocean-job-4'));
     writeFileSync(join(parent, 'ocean-job-4', 'mine.txt'), 'user');
-    const unmarked = await caught(JobFolder.claim(parent, 'job-4'));
+    const unmarked = await failure(JobFolder.claim(parent, 'job-4'));
     assert.equal(unmarked.code, 'UNSAFE_RESULT');
     assert.equal(unmarked.jobId, 'job-4');
     assert.deepEqual(unmarked.details, { folder: join(parent, 'ocean-job-4') });
     assert.equal(unmarked.message, `Folder ${join(parent, 'ocean-job-4')} exists and was not written by this node for job job-4; it is left as it is. Move it away to fetch the results here.`);
     const other = await JobFolder.claim(parent, 'other-5');
     await other.commit();
-    assert.equal((await caught(JobFolder.claim(parent, 'another-5'))).code, 'UNSAFE_RESULT');
+    assert.equal((await failure(JobFolder.claim(parent, 'another-5'))).code, 'UNSAFE_RESULT');
     for (const bad of ['not json', '{"jobId": 4, "files": []}', '{"jobId": "job-6"}']) {
       rmSync(join(parent, 'ocean-job-6'), { recursive: true, force: true });
       mkdirSync(join(parent, 'ocean-job-6'));
       writeFileSync(join(parent, 'ocean-job-6', '.ocean-c2d-job.json'), bad);
-      assert.equal((await caught(JobFolder.claim(parent, 'job-6'))).code, 'UNSAFE_RESULT', bad);
+      assert.equal((await failure(JobFolder.claim(parent, 'job-6'))).code, 'UNSAFE_RESULT', bad);
     }
     assert.deepEqual(readdirSync(join(parent, 'ocean-job-4')), ['mine.txt']);
   });
@@ -125,7 +124,7 @@ describe('prepareResultFolder: where result files may go', function () {
   it('refuses a sub-folder that leaves the base: .., absolute, a drive letter, a NUL', async function () {
     const rules = rulesFor({});
     for (const sub of ['..', '../x', 'a/../../x', '/etc', 'C:\\x', 'c:x', 'a\0b']) {
-      const error = await caught(prepareResultFolder(rules, undefined, sub));
+      const error = await failure(prepareResultFolder(rules, undefined, sub));
       assert.equal(error.details?.field, 'subfolder', JSON.stringify(sub));
       assert.ok(error.message.startsWith(`subfolder: expected a folder inside ${rules.root}, got `), error.message);
     }
@@ -137,7 +136,7 @@ describe('prepareResultFolder: where result files may go', function () {
     const elsewhere = mkdtempSync(join(tmpdir(), 'c2d-elsewhere-'));
     try {
       symlinkSync(elsewhere, join(rules.root, 'link'));
-      const error = await caught(prepareResultFolder(rules, undefined, 'link/inner'));
+      const error = await failure(prepareResultFolder(rules, undefined, 'link/inner'));
       assert.equal(error.message, `subfolder: expected a folder inside ${rules.root} (it leads elsewhere through a link), got "link/inner"`);
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
@@ -146,15 +145,15 @@ describe('prepareResultFolder: where result files may go', function () {
 
   it('never writes where Node-RED loads code from, directly or through a link', async function () {
     const rules = rulesFor({});
-    const byBase = await caught(prepareResultFolder(rules, join(userDir, 'node_modules'), undefined));
+    const byBase = await failure(prepareResultFolder(rules, join(userDir, 'node_modules'), undefined));
     assert.equal(byBase.details?.field, 'folder');
     assert.equal(byBase.message, `folder: expected a folder outside ${join(userDir, 'node_modules')}, where Node-RED loads code from, got ${JSON.stringify(join(userDir, 'node_modules'))}`);
-    const bySub = await caught(prepareResultFolder(rules, userDir, 'nodes/evil'));
+    const bySub = await failure(prepareResultFolder(rules, userDir, 'nodes/evil'));
     assert.equal(bySub.details?.field, 'subfolder');
     mkdirSync(join(userDir, 'nodes'), { recursive: true });
     mkdirSync(rules.root, { recursive: true });
     symlinkSync(join(userDir, 'nodes'), join(rules.root, 'to-nodes'));
-    const viaLink = await caught(prepareResultFolder({ ...rules, root: userDir }, 'ocean-c2d-results', 'to-nodes'));
+    const viaLink = await failure(prepareResultFolder({ ...rules, root: userDir }, 'ocean-c2d-results', 'to-nodes'));
     assert.equal(viaLink.details?.field, 'subfolder');
     assert.equal(existsSync(join(userDir, 'nodes', 'evil')), false);
   });
@@ -164,7 +163,7 @@ describe('prepareResultFolder: where result files may go', function () {
     mkdirSync(join(userDir, 'nodes'), { recursive: true });
     mkdirSync(rules.root, { recursive: true });
     symlinkSync(join(userDir, 'nodes'), join(rules.root, 'plugins'));
-    const error = await caught(prepareResultFolder(rules, 'plugins', undefined));
+    const error = await failure(prepareResultFolder(rules, 'plugins', undefined));
     assert.equal(error.message, `folder: expected a folder outside ${join(userDir, 'nodes')}, where Node-RED loads code from, got "plugins"`);
   });
 
@@ -172,7 +171,7 @@ describe('prepareResultFolder: where result files may go', function () {
     const modules = mkdtempSync(join(tmpdir(), 'c2d-real-modules-'));
     try {
       symlinkSync(modules, join(userDir, 'node_modules'));
-      const error = await caught(prepareResultFolder(rulesFor({}), join(modules, 'pkg'), undefined));
+      const error = await failure(prepareResultFolder(rulesFor({}), join(modules, 'pkg'), undefined));
       assert.equal(error.details?.field, 'folder');
       assert.equal(existsSync(join(modules, 'pkg')), false);
     } finally {
