@@ -160,8 +160,10 @@ describe('sleep: the default wait', function () {
     assert.equal(early.code, 'ABORTED');
     assert.equal(early.message, 'The wait was cancelled: the connection was closed');
     const during = new AbortController();
+    const timersBefore = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
     const pending = sleep(60_000, during.signal);
     during.abort();
+    assert.equal(process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length, timersBefore, 'the wait’s timer is cleared');
     const late = await failure(pending);
     assert.equal(late.code, 'ABORTED');
     assert.equal(late.message, 'The wait was cancelled: the connection was closed');

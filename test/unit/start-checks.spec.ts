@@ -82,6 +82,12 @@ describe('checkAssets: what is checked before anything is paid or sent', functio
     assert.equal(algorithm.message, 'algorithm: did:op:algo offers no service to run a job with');
   });
 
+  it("skips an algorithm's services that are neither compute nor access", async function () {
+    const { resolve } = catalogue({ 'did:op:data': [compute('c1')], 'did:op:algo': [{ id: 'm0', type: 'metadata' }, access('g1')] });
+    const checked = await checkAssets(request([{ did: 'did:op:data' }], { did: 'did:op:algo' }), ME, { resolve });
+    assert.equal(checked[1]!.service.id, 'g1');
+  });
+
   it('takes an access service as named for an additional dataset (only the main one must be compute)', async function () {
     const { resolve } = catalogue({ 'did:op:data': [compute('c1')], 'did:op:extra': [access('x0')] });
     const checked = await checkAssets(request([{ did: 'did:op:data' }, { did: 'did:op:extra', serviceId: 'x0' }], raw), ME, { resolve });
