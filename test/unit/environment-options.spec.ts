@@ -49,6 +49,13 @@ describe('readConstraints: what c2d-envs picks by', function () {
     assert.equal((await refusal({}, { constraints: { free: 'gratis' } })).details?.field, 'msg.constraints.free');
   });
 
+  it('takes null, undefined or "" in msg.constraints as not set, for every kind of field', async function () {
+    for (const blank of [null, undefined, '']) {
+      const msg = { constraints: { free: blank, minCpu: blank, feeToken: blank, needCapacity: blank } };
+      assert.deepEqual(await constraints({}, msg), {}, String(blank));
+    }
+  });
+
   it('refuses msg.constraints that is not an object', async function () {
     for (const bad of ['free', [1], null, 3]) {
       const error = await refusal({}, { constraints: bad });
@@ -58,7 +65,7 @@ describe('readConstraints: what c2d-envs picks by', function () {
   });
 
   it('refuses a fee token that is not a 20-byte 0x address', async function () {
-    for (const bad of ['0x1234', TOKEN.slice(2), `${TOKEN}00`, 42]) {
+    for (const bad of ['0x1234', TOKEN.slice(2), `${TOKEN}00`, `token ${TOKEN}`, 42]) {
       const error = await refusal({}, { constraints: { feeToken: bad } });
       assert.equal(error.message.startsWith('msg.constraints.feeToken: expected a 0x-prefixed 20-byte token address, got '), true, String(bad));
     }

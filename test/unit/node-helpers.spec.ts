@@ -8,6 +8,7 @@ import { readLiveLogOptions } from '../../src/nodes/lib/live-log-options';
 import { NodeError, errorForMessage, reportFailure, reportLater, toNodeError } from '../../src/nodes/lib/node-error';
 import { safeName } from '../../src/nodes/lib/safe-name';
 import { followSnapshot } from '../../src/nodes/lib/snapshot';
+import { evaluateTypedInput } from '../../src/nodes/lib/typed-input';
 import { status } from '../../src/nodes/lib/status';
 import type { ComputeJob, OceanClient } from '../../src/ocean';
 import { OceanError } from '../../src/ocean/errors';
@@ -78,6 +79,7 @@ describe('followSnapshot: the message kept with a followed job', function () {
     assert.deepEqual(followSnapshot(msg, 'j'), { _msgid: 'm1', topic: 't', jobId: 'j', n: 1 });
     assert.deepEqual(followSnapshot({ payload: { jobId: 'other' } } as NodeMessage, 'j'), { payload: { jobId: 'other' } });
     assert.deepEqual(followSnapshot({ payload: 'text' } as NodeMessage, 'j'), { payload: 'text' });
+    assert.deepEqual(followSnapshot({ payload: null } as NodeMessage, 'j'), { payload: null });
     assert.ok('req' in msg, 'the message itself is left as it was');
   });
 
@@ -164,6 +166,25 @@ describe('jobMessage: the incoming message carrying a job', function () {
   it('leaves out an unknown environment and address, and ignores a msg.ocean that is not an object', function () {
     const out = jobMessage({ ocean: ['x'] } as unknown as NodeMessage, { ...job, environment: undefined }, { settings: { chainId: 1 } } as unknown as OceanClient);
     assert.deepEqual((out as unknown as { ocean: unknown }).ocean, { backend: 'ocean-node', chainId: 1, jobId: 'j-9' });
+    for (const notAnObject of ['xy', 7, null]) {
+      const next = jobMessage({ ocean: notAnObject } as unknown as NodeMessage, job, { settings: { chainId: 1 } } as unknown as OceanClient);
+      assert.deepEqual((next as unknown as { ocean: unknown }).ocean, { backend: 'ocean-node', chainId: 1, jobId: 'j-9', environment: 'env-1' }, String(notAnObject));
+    }
+  });
+});
+
+describe('evaluateTypedInput: one TypedInput for one message', function () {
+  const node = {} as Node;
+  it('a blank field is not set, whatever its type; a field without a type is text', async function () {
+    assert.equal(await evaluateTypedInput(RED, node, {} as NodeMessage, { value: '', type: 'num' }), undefined);
+    assert.equal(await evaluateTypedInput(RED, node, {} as NodeMessage, { value: undefined, type: 'str' }), undefined);
+    assert.equal(await evaluateTypedInput(RED, node, {} as NodeMessage, { value: '12', type: undefined }), '12');
+    assert.equal(await evaluateTypedInput(RED, node, { payload: 3 } as NodeMessage, { value: 'payload * 2', type: 'jsonata' }), 6);
+  });
+
+  it('refuses an expression that fails for this message', async function () {
+    await assert.rejects(evaluateTypedInput(RED, node, {} as NodeMessage, { value: '$notAFunction()', type: 'jsonata' }));
+    await assert.rejects(evaluateTypedInput(RED, node, {} as NodeMessage, { value: '$error("bad")', type: 'jsonata' }));
   });
 });
 

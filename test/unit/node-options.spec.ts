@@ -54,6 +54,7 @@ describe('parse: the value kinds of node options', function () {
     assert.deepEqual(parse.list(' ["a","b"]', 'datasets'), ['a', 'b']);
     assert.deepEqual(parse.list('{"did":"d"}', 'datasets'), [{ did: 'd' }]);
     assert.deepEqual(parse.list('did:op:1', 'datasets'), ['did:op:1']);
+    assert.deepEqual(parse.list('http://127.0.0.1/a?q=[1]', 'datasets'), ['http://127.0.0.1/a?q=[1]']);
     assert.deepEqual(parse.list({ did: 'd' }, 'datasets'), [{ did: 'd' }]);
     assert.equal(parse.list('', 'datasets'), undefined);
     assert.equal(thrown(() => parse.list('[1,', 'datasets')).message, 'datasets: expected valid JSON, got "[1,"');

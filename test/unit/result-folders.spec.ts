@@ -119,6 +119,7 @@ describe('prepareResultFolder: where result files may go', function () {
     assert.equal(await prepareResultFolder(rules, 'mine', 'a/b'), join(rules.root, 'mine', 'a', 'b'));
     assert.equal(existsSync(join(rules.root, 'mine', 'a', 'b')), true);
     assert.equal(await prepareResultFolder(rules, undefined, 'x/../y'), join(rules.root, 'y'));
+    assert.equal(await prepareResultFolder(rules, undefined, 'run/step:1'), join(rules.root, 'run', 'step:1'));
   });
 
   it('refuses a sub-folder that leaves the base: .., absolute, a drive letter, a NUL', async function () {

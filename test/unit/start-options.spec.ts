@@ -80,6 +80,15 @@ describe('readStartOptions: what compute-start sends, from its dialog and (where
     assert.equal(extra.details?.field, 'additionalDatasets');
     const numeric = await refusal({ algorithm: ALGO }, { dataset: 5 });
     assert.equal(numeric.details?.field, 'msg.dataset');
+    for (const embedded of [`see ${DID}`, 'see http://127.0.0.1/a.csv']) {
+      assert.equal((await refusal({ algorithm: ALGO }, { dataset: embedded })).details?.field, 'msg.dataset', embedded);
+    }
+    assert.equal((await refusal({ algorithm: `use ${ALGO}` })).details?.field, 'algorithm');
+  });
+
+  it('takes a dataset of null in the message as none', async function () {
+    const { request } = await plan({ algorithm: ALGO }, { dataset: null, additionalDatasets: null });
+    assert.deepEqual(request.datasets, []);
   });
 
   it('takes a URL that merely contains "did:op" as a URL', async function () {
