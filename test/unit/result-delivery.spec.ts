@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { deliverResults, type DeliveryOptions } from '../../src/nodes/lib/result-delivery';
 import type { OceanClient, ResultFile, ResultKind } from '../../src/ocean';
-import type { OceanError } from '../../src/ocean/errors';
 import { failure } from '../helpers/failure';
 import { tarOf } from '../helpers/tar-stream';
 
@@ -72,7 +71,7 @@ describe('deliverResults: results shaped for a message', function () {
     assert.deepEqual(await payloads([result(0, 'data.bin', '{"n":2}')], { format: 'text' }), ['{"n":2}']);
     assert.deepEqual(await payloads([result(0, 'data.json', '{"n":2}')], { format: 'buffer' }), [Buffer.from('{"n":2}')]);
     assert.deepEqual(await payloads([result(0, 'data.txt', '{"n":2}')], { format: 'json' }), [{ n: 2 }]);
-    const error = await failure<OceanError>(payloads([result(0, 'data.txt', 'not json')], { format: 'json' }));
+    const error = await failure(payloads([result(0, 'data.txt', 'not json')], { format: 'json' }));
     assert.equal(error.code, 'INVALID_INPUT');
     assert.equal(error.message, 'format: expected JSON results, but data.txt is not valid JSON');
   });
@@ -88,7 +87,7 @@ describe('deliverResults: results shaped for a message', function () {
     assert.deepEqual(await payloads([result(0, 'a.txt', 'abcd')], { format: 'text', ceilings: { stringBytes: 4, bufferBytes: 100 } }), ['abcd']);
     const served = [result(0, 'a.txt', 'abcde')];
     const client = clientServing(served);
-    const error = await failure<OceanError>(deliverResults(client, 'job-1', [served[0]!.file], { format: 'auto', unpack: false, maxBytes: 4, ceilings: BIG }));
+    const error = await failure(deliverResults(client, 'job-1', [served[0]!.file], { format: 'auto', unpack: false, maxBytes: 4, ceilings: BIG }));
     assert.equal(error.code, 'RESULT_TOO_LARGE');
     assert.equal(error.message, 'Result 0 (a.txt, 5 bytes) is larger than the 4 bytes allowed in a message; deliver it to a folder instead (format "file"), or raise the limit');
     assert.deepEqual(error.details, { maxBytes: 4, filesize: 5 });
@@ -98,18 +97,18 @@ describe('deliverResults: results shaped for a message', function () {
   it('counts every result against the one limit, unpacked archives included', async function () {
     const archive = await tarOf({ 'a.txt': 6 });
     const served = [result(0, 'outputs.tar', archive, { archive: true, filesize: undefined }), result(1, 'b.txt', 'bbbbb')];
-    const error = await failure<OceanError>(payloads(served, { unpack: true, maxBytes: 10 }));
+    const error = await failure(payloads(served, { unpack: true, maxBytes: 10 }));
     assert.equal(error.code, 'RESULT_TOO_LARGE');
     assert.deepEqual(error.details, { maxBytes: 10, filesize: 5 });
     const fits = await payloads(served, { unpack: true, maxBytes: 11 });
     assert.deepEqual(fits, ['aaaaaa', 'bbbbb']);
     const twoPlain = [result(0, 'a.txt', 'aaaaaa'), result(1, 'b.txt', 'bbbbb')];
-    assert.deepEqual((await failure<OceanError>(payloads(twoPlain, { maxBytes: 10 }))).details, { maxBytes: 10, filesize: 5 });
+    assert.deepEqual((await failure(payloads(twoPlain, { maxBytes: 10 }))).details, { maxBytes: 10, filesize: 5 });
   });
 
   it('refuses by the size the server announces when the job lists none', async function () {
     const served = [{ ...result(0, 'a.txt', 'abcdef', { filesize: undefined }), announced: 6 }];
-    const error = await failure<OceanError>(payloads(served, { maxBytes: 5 }));
+    const error = await failure(payloads(served, { maxBytes: 5 }));
     assert.deepEqual(error.details, { maxBytes: 5, filesize: 6 });
   });
 
@@ -131,7 +130,7 @@ describe('deliverResults: results written to a folder', function () {
 
   it('needs a folder', async function () {
     const served = [result(0, 'a.txt', 'a')];
-    const error = await failure<OceanError>(deliverResults(clientServing(served), 'job-1', [served[0]!.file], { format: 'file', unpack: false, maxBytes: 100 }));
+    const error = await failure(deliverResults(clientServing(served), 'job-1', [served[0]!.file], { format: 'file', unpack: false, maxBytes: 100 }));
     assert.equal(error.code, 'INVALID_INPUT');
     assert.equal(error.details?.field, 'folder');
   });
@@ -153,7 +152,7 @@ describe('deliverResults: results written to a folder', function () {
 
   it('refuses a result listed larger than what is left of the disk limit, and leaves nothing behind', async function () {
     const served = [result(0, 'a.txt', 'aaaaaa'), result(1, 'b.txt', 'bbbbb')];
-    const error = await failure<OceanError>(deliverResults(clientServing(served), 'job-1', served.map((s) => s.file), { format: 'file', unpack: false, maxBytes: 10, folder: root }));
+    const error = await failure(deliverResults(clientServing(served), 'job-1', served.map((s) => s.file), { format: 'file', unpack: false, maxBytes: 10, folder: root }));
     assert.equal(error.code, 'RESULT_TOO_LARGE');
     assert.equal(error.message, 'Result 1 (b.txt, 5 bytes) is larger than the 10 bytes allowed on disk; deliver it to a folder instead (format "file"), or raise the limit');
     assert.deepEqual(await readdir(root), []);
@@ -169,14 +168,14 @@ describe('deliverResults: results written to a folder', function () {
 
   it('counts an archive unpacked after another result against what is left of the disk limit', async function () {
     const served = [result(0, 'a.txt', 'aaaaaa'), result(1, 'outputs.tar', await tarOf({ 'b.txt': 5 }), { archive: true, filesize: undefined })];
-    const error = await failure<OceanError>(deliverResults(clientServing(served), 'job-1', served.map((s) => s.file), { format: 'file', unpack: true, maxBytes: 10, folder: root }));
+    const error = await failure(deliverResults(clientServing(served), 'job-1', served.map((s) => s.file), { format: 'file', unpack: true, maxBytes: 10, folder: root }));
     assert.equal(error.code, 'RESULT_TOO_LARGE');
     assert.deepEqual(await readdir(root), []);
   });
 
   it('counts unpacked files against the disk limit', async function () {
     const served = [result(0, 'outputs.tar', await tarOf({ 'a.txt': 6 }), { archive: true }), result(1, 'b.txt', 'bbbbb', { filesize: undefined })];
-    const error = await failure<OceanError>(deliverResults(clientServing(served), 'job-1', served.map((s) => s.file), { format: 'file', unpack: true, maxBytes: 10, folder: root }));
+    const error = await failure(deliverResults(clientServing(served), 'job-1', served.map((s) => s.file), { format: 'file', unpack: true, maxBytes: 10, folder: root }));
     assert.equal(error.code, 'RESULT_TOO_LARGE');
     assert.deepEqual(await readdir(root), []);
   });
