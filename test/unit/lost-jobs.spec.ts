@@ -77,6 +77,32 @@ describe('findLostJobs: unfinished jobs of the wallet that nothing here follows'
     );
   });
 
+  it('waits for a connection to resume when no start is in flight', async function () {
+    const a = fakeClient([job('resumed-late'), job('lost')]);
+    a.settle();
+    let resume = (): void => undefined;
+    let followed: string[] = [];
+    const resumed = new Promise<void>((resolve) => {
+      resume = () => {
+        followed = ['resumed-late'];
+        resolve();
+      };
+    });
+    cleanups.push(registerConnection({ client: a.client, tracker: { has: (id: string) => followed.includes(id) } as unknown as JobTracker, resumed }));
+    let answered = false;
+    const pending = findLostJobs(a.client).then((jobs) => {
+      answered = true;
+      return jobs;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(answered, false);
+    resume();
+    assert.deepEqual(
+      (await pending).map((j) => j.jobId),
+      ['lost'],
+    );
+  });
+
   it('forgets a connection once it has gone', async function () {
     const a = fakeClient([job('x')]);
     a.settle();

@@ -127,9 +127,13 @@ describe('status dots and InFlight', function () {
     flight.start();
     flight.failed(new OceanError('TIMEOUT', 't'));
     flight.succeeded('both done');
+    flight.start();
+    flight.start();
+    flight.failed(new OceanError('TIMEOUT', 't'));
+    flight.start();
     assert.deepEqual(
       node.dots.map((d) => d.text),
-      ['starting', 'starting (2)', 'starting (1)', 'started', 'starting', 'timeout', 'again', 'starting', 'starting (2)', 'timeout', 'both done'],
+      ['starting', 'starting (2)', 'starting (1)', 'started', 'starting', 'timeout', 'again', 'starting', 'starting (2)', 'timeout', 'both done', 'starting', 'starting (2)', 'timeout', 'starting (2)'],
     );
   });
 });
