@@ -20,10 +20,12 @@ function clientServing(served: Served[]): OceanClient & { opened: number[] } {
   const opened: number[] = [];
   return {
     opened,
-    openResult: (_jobId: string, index: number) => {
+    openResult: (_jobId: string, index: number, options: { file?: ResultFile }) => {
       opened.push(index);
       const found = served.find((s) => s.file.index === index);
       if (!found) throw new Error(`no result ${index}`);
+      // The client needs the listed file to read a result by its name (Provider v2) and type.
+      assert.equal(options.file, found.file);
       return Promise.resolve({ stream: Readable.from([found.body]), announcedBytes: found.announced, file: found.file });
     },
   } as unknown as OceanClient & { opened: number[] };
@@ -106,6 +108,15 @@ describe('deliverResults: results shaped for a message', function () {
     assert.deepEqual((await failure(payloads(twoPlain, { maxBytes: 10 }))).details, { maxBytes: 10, filesize: 5 });
   });
 
+  it('unpacks a file exactly as large as the payload can hold, and refuses one byte more by its name', async function () {
+    const ceilings = { stringBytes: 6, bufferBytes: 100 };
+    const archive = async (size: number): Promise<Served[]> => [result(0, 'outputs.tar', await tarOf({ 'a.txt': size }), { archive: true, filesize: undefined })];
+    assert.deepEqual(await payloads(await archive(6), { unpack: true, format: 'text', ceilings }), ['aaaaaa']);
+    const error = await failure(payloads(await archive(7), { unpack: true, format: 'text', ceilings }));
+    assert.equal(error.code, 'RESULT_TOO_LARGE');
+    assert.match(error.message, /^format: a\.txt in result 0 \(outputs\.tar\), 7 bytes, is larger than the 6 bytes a string can hold/);
+  });
+
   it('refuses by the size the server announces when the job lists none', async function () {
     const served = [{ ...result(0, 'a.txt', 'abcdef', { filesize: undefined }), announced: 6 }];
     const error = await failure(payloads(served, { maxBytes: 5 }));
@@ -132,7 +143,7 @@ describe('deliverResults: results written to a folder', function () {
     const served = [result(0, 'a.txt', 'a')];
     const error = await failure(deliverResults(clientServing(served), 'job-1', [served[0]!.file], { format: 'file', unpack: false, maxBytes: 100 }));
     assert.equal(error.code, 'INVALID_INPUT');
-    assert.equal(error.details?.field, 'folder');
+    assert.equal(error.message, 'folder: expected a folder to write the results to');
   });
 
   it('writes each result under a safe name, the algorithm log without its frames, within one disk limit', async function () {
@@ -174,7 +185,7 @@ describe('deliverResults: results written to a folder', function () {
   });
 
   it('counts unpacked files against the disk limit', async function () {
-    const served = [result(0, 'outputs.tar', await tarOf({ 'a.txt': 6 }), { archive: true }), result(1, 'b.txt', 'bbbbb', { filesize: undefined })];
+    const served = [result(0, 'outputs.tar', await tarOf({ 'a.txt': 6 }), { archive: true, filesize: undefined }), result(1, 'b.txt', 'bbbbb', { filesize: undefined })];
     const error = await failure(deliverResults(clientServing(served), 'job-1', served.map((s) => s.file), { format: 'file', unpack: true, maxBytes: 10, folder: root }));
     assert.equal(error.code, 'RESULT_TOO_LARGE');
     assert.deepEqual(await readdir(root), []);
