@@ -25,6 +25,31 @@ function fakeClient(listed: ComputeJob[], started: string[] = []): { client: Oce
 
 const tracker = (followed: string[]): JobTracker => ({ has: (jobId: string) => followed.includes(jobId) }) as unknown as JobTracker;
 
+/** A connection still resuming: its tracker follows `jobIds` once `resume` is called. */
+function resumingLater(jobIds: string[]): { tracker: JobTracker; resumed: Promise<void>; resume(): void } {
+  let resume = (): void => undefined;
+  let followed: string[] = [];
+  const resumed = new Promise<void>((resolve) => {
+    resume = () => {
+      followed = jobIds;
+      resolve();
+    };
+  });
+  return { tracker: { has: (id: string) => followed.includes(id) } as unknown as JobTracker, resumed, resume };
+}
+
+/** The search's answer, and whether it has come yet. */
+function watched(search: Promise<ComputeJob[]>): { pending: Promise<ComputeJob[]>; answered(): boolean } {
+  let answered = false;
+  const pending = search.then((jobs) => {
+    answered = true;
+    return jobs;
+  });
+  return { pending, answered: () => answered };
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 describe('findLostJobs: unfinished jobs of the wallet that nothing here follows', function () {
   const cleanups: Array<() => void> = [];
   afterEach(function () {
@@ -48,28 +73,17 @@ describe('findLostJobs: unfinished jobs of the wallet that nothing here follows'
   it('waits for every connection to resume and for starts in flight, even ones that fail', async function () {
     const listed = [job('resumed-late'), job('lost')];
     const a = fakeClient(listed);
-    let resume = (): void => undefined;
-    let followed: string[] = [];
-    const resumed = new Promise<void>((resolve) => {
-      resume = () => {
-        followed = ['resumed-late'];
-        resolve();
-      };
-    });
-    cleanups.push(registerConnection({ client: a.client, tracker: { has: (id: string) => followed.includes(id) } as unknown as JobTracker, resumed }));
+    const later = resumingLater(['resumed-late']);
+    cleanups.push(registerConnection({ client: a.client, tracker: later.tracker, resumed: later.resumed }));
     const broken = fakeClient([]);
     broken.settle();
     cleanups.push(registerConnection({ client: broken.client, tracker: tracker([]), resumed: Promise.reject(new Error('store broken')) }));
-    let answered = false;
-    const pending = findLostJobs(a.client).then((jobs) => {
-      answered = true;
-      return jobs;
-    });
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(answered, false);
-    resume();
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(answered, false, 'a start in flight is still awaited');
+    const { pending, answered } = watched(findLostJobs(a.client));
+    await nextTurn();
+    assert.equal(answered(), false);
+    later.resume();
+    await nextTurn();
+    assert.equal(answered(), false, 'a start in flight is still awaited');
     a.settle();
     assert.deepEqual(
       (await pending).map((j) => j.jobId),
@@ -80,23 +94,12 @@ describe('findLostJobs: unfinished jobs of the wallet that nothing here follows'
   it('waits for a connection to resume when no start is in flight', async function () {
     const a = fakeClient([job('resumed-late'), job('lost')]);
     a.settle();
-    let resume = (): void => undefined;
-    let followed: string[] = [];
-    const resumed = new Promise<void>((resolve) => {
-      resume = () => {
-        followed = ['resumed-late'];
-        resolve();
-      };
-    });
-    cleanups.push(registerConnection({ client: a.client, tracker: { has: (id: string) => followed.includes(id) } as unknown as JobTracker, resumed }));
-    let answered = false;
-    const pending = findLostJobs(a.client).then((jobs) => {
-      answered = true;
-      return jobs;
-    });
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(answered, false);
-    resume();
+    const later = resumingLater(['resumed-late']);
+    cleanups.push(registerConnection({ client: a.client, tracker: later.tracker, resumed: later.resumed }));
+    const { pending, answered } = watched(findLostJobs(a.client));
+    await nextTurn();
+    assert.equal(answered(), false);
+    later.resume();
     assert.deepEqual(
       (await pending).map((j) => j.jobId),
       ['lost'],

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { dockerFrame } from '../../sandbox/runner';
 import { deliverResults, type DeliveryOptions } from '../../src/nodes/lib/result-delivery';
 import type { OceanClient, ResultFile, ResultKind } from '../../src/ocean';
 import { failure } from '../helpers/failure';
@@ -43,13 +44,8 @@ async function payloads(served: Served[], options: Partial<DeliveryOptions> = {}
   return delivered.map((d) => d.payload);
 }
 
-/** A Docker log frame: stream 1 (stdout), then the length, then the text. */
-function dockerFrame(text: string): Buffer {
-  const header = Buffer.alloc(8);
-  header[0] = 1;
-  header.writeUInt32BE(Buffer.byteLength(text), 4);
-  return Buffer.concat([header, Buffer.from(text)]);
-}
+/** Text as one stdout frame of a Docker log, as the sandbox's runner writes algorithm.log. */
+const stdoutFrame = (text: string): Buffer => dockerFrame({ stream: 'stdout', data: Buffer.from(text) });
 
 describe('deliverResults: results shaped for a message', function () {
   it('"auto": JSON files parsed, text-named outputs and logs as text, anything else a buffer', async function () {
@@ -124,7 +120,7 @@ describe('deliverResults: results shaped for a message', function () {
   });
 
   it('takes the Docker frames off an algorithm log, and leaves an output as it is', async function () {
-    const framed = dockerFrame('hello\n');
+    const framed = stdoutFrame('hello\n');
     const got = await payloads([result(0, 'algorithm.log', framed, { kind: 'algorithmLog', type: 'algorithmLog' }), result(1, 'raw.log', framed)], { format: 'buffer' });
     assert.deepEqual(got, [Buffer.from('hello\n'), framed]);
   });
@@ -147,7 +143,7 @@ describe('deliverResults: results written to a folder', function () {
   });
 
   it('writes each result under a safe name, the algorithm log without its frames, within one disk limit', async function () {
-    const served = [result(0, '../out.csv', 'x,y\n'), result(1, 'algorithm.log', dockerFrame('ran\n'), { kind: 'algorithmLog', type: 'algorithmLog' })];
+    const served = [result(0, '../out.csv', 'x,y\n'), result(1, 'algorithm.log', stdoutFrame('ran\n'), { kind: 'algorithmLog', type: 'algorithmLog' })];
     const written = await deliverResults(clientServing(served), 'job-1', served.map((s) => s.file), { format: 'file', unpack: false, maxBytes: 100, folder: root });
     assert.deepEqual(
       written.map((w) => [w.name, w.size]),
@@ -170,7 +166,7 @@ describe('deliverResults: results written to a folder', function () {
   });
 
   it('writes results that reach the disk limit exactly, and an output that only looks like a log as it is', async function () {
-    const framed = dockerFrame('ran\n');
+    const framed = stdoutFrame('ran\n');
     const served = [result(0, 'a.bin', framed), result(1, 'b.txt', 'bb')];
     const written = await deliverResults(clientServing(served), 'job-1', served.map((s) => s.file), { format: 'file', unpack: false, maxBytes: framed.length + 2, folder: root });
     assert.deepEqual(await readFile(written[0]!.path!), framed);
