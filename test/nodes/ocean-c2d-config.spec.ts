@@ -130,6 +130,53 @@ describe('ocean-c2d-config', function () {
     }
   });
 
+  describe('the escrow settings that are right', function () {
+    const ESCROW = testAccount(6).address;
+    for (const [what, config, expected] of [
+      ['blank fields: the defaults', { escrowAddress: ' ', escrowClaimSeconds: '', authorizeJobs: '' }, {}],
+      ['each field trimmed', { escrowAddress: ` ${ESCROW} `, escrowClaimSeconds: ' 7200 ', authorizeJobs: ' 3 ' }, { escrowAddress: ESCROW, claimSeconds: 7200, authorizeJobs: 3 }],
+      ['the smallest numbers allowed', { escrowClaimSeconds: '0', authorizeJobs: '1' }, { claimSeconds: 0, authorizeJobs: 1 }],
+      ['numbers as numbers', { escrowClaimSeconds: 60, authorizeJobs: 2 }, { claimSeconds: 60, authorizeJobs: 2 }],
+    ] as const) {
+      it(`takes ${what}`, async function () {
+        await helper.load([configNode, envsNode], flow(sandbox.url, config), { cfg: { privateKey: account.privateKey } });
+        const client = (helper.getNode('cfg') as unknown as OceanConfigNode).getClient();
+        assert.deepEqual(client['paymentOptions'], { escrow: expected });
+      });
+    }
+
+    for (const [field, value] of [['escrowClaimSeconds', '1.5'], ['authorizeJobs', '2.5'], ['authorizeJobs', 'two'], ['escrowClaimSeconds', '9007199254740993']] as const) {
+      it(`refuses ${field} ${value}: not a whole number`, async function () {
+        await helper.load([configNode, envsNode], flow(sandbox.url, { [field]: value }));
+        const caught = nextMessage('caught');
+        helper.getNode('list').receive({});
+        const { error } = await caught;
+        assert.equal(error!.message, `${field}: expected a whole number of ${field === 'authorizeJobs' ? 1 : 0} or more, got "${value}"`);
+      });
+    }
+  });
+
+  describe('the poll interval', function () {
+    afterEach(function () {
+      helper.settings({ oceanC2dMinPollInterval: undefined } as Parameters<typeof helper.settings>[0]);
+    });
+
+    for (const [what, pollInterval, floor, expectedMs] of [
+      ['blank: every 5 s', '', undefined, 5000],
+      ['10 s', '10', undefined, 10_000],
+      ['below the 2 s floor: 2 s', '0.5', undefined, 2000],
+      ['below a floor settings.js lowered: as set', '0.5', 0.1, 500],
+      ['below even that floor: the floor', '0.05', 0.1, 100],
+    ] as const) {
+      it(`polls ${what}`, async function () {
+        helper.settings({ oceanC2dMinPollInterval: floor } as Parameters<typeof helper.settings>[0]);
+        await helper.load([configNode, envsNode], flow(sandbox.url, { pollInterval }));
+        const tracker = (helper.getNode('cfg') as unknown as OceanConfigNode).getTracker();
+        assert.equal(tracker['settings'].intervalMs, expectedMs);
+      });
+    }
+  });
+
   describe('the job store settings', function () {
     afterEach(function () {
       helper.settings({ contextStorage: undefined, oceanC2dJobLeaseMs: undefined } as Parameters<typeof helper.settings>[0]);
