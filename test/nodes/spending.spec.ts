@@ -7,9 +7,10 @@ import { DEFAULT_ENVIRONMENTS, LONG_RUNNING_ALGORITHM, oceanNodeEnvironmentId, s
 import { connectWallet, escrowDeposit, escrowFunds, tokenBalance, type BootstrappedChain } from '../../sandbox/chain';
 import { sharedChain } from '../helpers/chain';
 import { fundedWallet } from '../helpers/funded-wallet';
-import { helper, packageNode, placed, sendAndWait, type FlowNode, type Received } from '../helpers/node-red';
+import { inEnglish } from '../helpers/english';
+import { helper, packageNode, placed, sendAndWait, statusCalls, type FlowNode, type Received } from '../helpers/node-red';
 
-const NODES = ['ocean-c2d-config', 'c2d-envs', 'compute-start', 'compute-status', 'compute-result', 'compute-stop'].map(packageNode);
+const NODES = inEnglish(['ocean-c2d-config', 'c2d-envs', 'compute-start', 'compute-status', 'compute-result', 'compute-stop'].map(packageNode));
 const QUICK = "require('fs').writeFileSync((process.env.OCEAN_C2D_DATA || '/data') + '/outputs/done.txt', 'ok');";
 
 /** Room for twenty jobs at once: the budget, not the environment, must be what stops them. */
@@ -159,6 +160,7 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
       assert.equal(Number(room!.spent) > Number(threeJobs) - 0.1, true, `spent ${room!.spent}`);
       assert.ok(Number(room!.remaining) < Number(perJob), 'no room for another job');
       assert.ok(view.tokens.some((t) => t.token.toLowerCase() === ocean().toLowerCase() && t.symbol === 'OCEAN'));
+      assert.deepEqual(statusCalls('wallet').map((s) => `${s.fill} ${s.shape} ${s.text}`), ['blue ring reading the wallet', 'green dot wallet read']);
     });
 
     it('a quote pays nothing, says whether the budget allows the job, and equals what the job then commits', async function () {
@@ -212,6 +214,7 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
         const w = await wallet();
         const nodes = flow([], envs.priced, [
           { id: 'withdraw', type: 'c2d-envs', z: 'f1', server: 'cfg', mode: 'withdraw', modeType: 'mode', withdrawToken: ocean(), withdrawTokenType: 'str', withdrawAmount: '', withdrawAmountType: 'num', wires: [['out']] },
+          { id: 'withdrawAll', type: 'c2d-envs', z: 'f1', server: 'cfg', mode: 'withdraw', modeType: 'mode', withdrawToken: '', withdrawTokenType: 'str', withdrawAmount: '', withdrawAmountType: 'num', wires: [['out']] },
           { id: 'withdrawSome', type: 'c2d-envs', z: 'f1', server: 'cfg', mode: 'withdraw', modeType: 'mode', withdrawToken: ocean(), withdrawTokenType: 'str', withdrawAmount: '1', withdrawAmountType: 'num', wires: [['out']] },
           { id: 'stop', type: 'compute-stop', z: 'f1', server: 'cfg', jobId: 'jobId', jobIdType: 'msg', wires: [['out']] },
         ]).map((n) => (n.id === 'start' ? { ...n, algorithmCode: LONG_RUNNING_ALGORITHM, algocustomdata: '{"seconds": 30}', algocustomdataType: 'json' } : n));
@@ -231,6 +234,15 @@ for (const dialect of ['ocean-node', 'provider-v2'] as SandboxDialect[]) {
         assert.match(String(locked.caught?.error?.message), /holds 0\.0 available .* 1\.0 is locked for jobs/);
         const funds = await escrowFunds(chain.rpcUrl, chain.contracts.escrow, w.address, ocean(), chain.accounts.provider.address);
         assert.equal(funds.locked, parseEther('1'), 'the locked price stays');
+        // No token named: every token with funds available, here the 2 OCEAN deposited again; a second time, none.
+        await escrowDeposit(connectWallet(chain.rpcUrl, w.privateKey, chain.chainId), chain.contracts.escrow, ocean(), parseEther('2'));
+        const every = await sendAndWait('withdrawAll', {}, ['out', 'caught'], 30_000);
+        assert.deepEqual((every.out?.payload as Array<{ token: string; amount: string }>).map((x) => [x.token.toLowerCase(), x.amount]), [[ocean().toLowerCase(), '2.0']], JSON.stringify(every.caught?.error));
+        const none = await sendAndWait('withdrawAll', {}, ['out', 'caught'], 30_000);
+        assert.deepEqual(none.out?.payload, []);
+        const dots = (id: string): string[] => statusCalls(id).map((s) => `${s.fill} ${s.shape} ${s.text}`);
+        assert.deepEqual(dots('withdraw'), ['blue ring reading the wallet', 'green dot withdrew 1 token']);
+        assert.deepEqual(dots('withdrawAll'), ['blue ring reading the wallet', 'green dot withdrew 1 token', 'blue ring reading the wallet', 'green dot withdrew 0 tokens']);
         await sendAndWait('stop', { jobId: started.out!.jobId }, ['out', 'caught'], 30_000);
       });
     }

@@ -130,6 +130,35 @@ describe('what the nodes say, in English', function () {
       assert.equal(job.done, true);
       assert.deepEqual(dots('node'), ['blue ring starting', 'green dot following 1', `green dot ${statusOf(job)}`]);
     });
+
+    it('shows that it waits when the backend asks it to, and for how long', async function () {
+      sandbox.fail({ method: 'POST', path: '/api/services/freeCompute', status: 429, body: 'Rate limit exceeded. Try again in 1 seconds.' });
+      await helper.load(NODES, flow(sandbox.url, [{ id: 'node', ...START }]), credentials);
+      const started = await sendAndWait('node', {}, ['out', 'caught'], 10_000);
+      assert.ok(started.out, JSON.stringify(started));
+      assert.deepEqual(dots('node'), ['blue ring starting', 'yellow ring rate limited, again in 1 s', 'green dot started']);
+    });
+
+    it('with "fetch the output": one output file as the value, several by name, none for a failed job', async function () {
+      const twoFiles = "const o = (process.env.OCEAN_C2D_DATA || '/data') + '/outputs/'; require('fs').writeFileSync(o + 'a.json', '{\"a\":1}'); require('fs').writeFileSync(o + 'b.txt', 'bee');";
+      const following = { ...START, follow: true, followTimeout: '30', followTimeoutType: 'num', fetchOutput: true };
+      await helper.load(
+        NODES,
+        flow(sandbox.url, [
+          { id: 'one', ...following },
+          { id: 'two', ...following, algorithmCode: twoFiles },
+          { id: 'fails', ...following, algorithmCode: 'process.exit(3)' },
+        ]),
+        credentials,
+      );
+      const one = await sendAndWait('one', {}, ['out', 'caught'], 20_000);
+      assert.deepEqual(one.out?.results, { sum: 42 }, JSON.stringify(one));
+      const two = await sendAndWait('two', {}, ['out', 'caught'], 20_000);
+      assert.deepEqual(two.out?.results, { 'a.json': { a: 1 }, 'b.txt': 'bee' }, JSON.stringify(two));
+      const fails = await sendAndWait('fails', {}, ['out', 'caught'], 20_000);
+      assert.equal((fails.out?.payload as ComputeJob).failed, true, JSON.stringify(fails));
+      assert.equal('results' in fails.out!, false);
+    });
   });
 
   describe('compute-status', function () {
@@ -153,6 +182,33 @@ describe('what the nodes say, in English', function () {
       assert.ok(dots('node').includes('yellow ring following 1'), JSON.stringify(dots('node')));
       assert.equal(dots('node').at(-1), `green dot ${statusOf(job).slice(0, 30)}`);
     });
+  });
+
+  describe('a followed job that does not end in time', function () {
+    const timedOut: Array<[string, Record<string, unknown>]> = [
+      ['compute-status', { type: 'compute-status', ...byMsg, mode: 'follow', modeType: 'mode', timeout: '1', timeoutType: 'num', wires: [['out'], []] }],
+      ['compute-start', { ...START, algorithmCode: LONG_RUNNING_ALGORITHM, algocustomdata: '{"seconds":30}', algocustomdataType: 'json', follow: true, followTimeout: '1', followTimeoutType: 'num' }],
+    ];
+    for (const [node, fields] of timedOut) {
+      it(`${node}: a red "timeout", and Catch gets the error with the job as last seen and the message's own properties`, async function () {
+        let jobId = '';
+        if (node === 'compute-status') {
+          const environment = (await client.pickEnvironment({ free: true })).id;
+          ({ jobId } = await client.startJob({ environment, free: true, datasets: [], algorithm: { meta: { container: NODE_CONTAINER, rawcode: LONG_RUNNING_ALGORITHM } }, algocustomdata: { seconds: 30 } }));
+        }
+        await helper.load(NODES, flow(sandbox.url, [{ id: 'node', type: node, ...fields }]), credentials);
+        const { caught } = await sendAndWait('node', { jobId, topic: 'kept' }, ['out', 'caught'], 15_000);
+        assert.ok(caught, 'reported to Catch');
+        const job = caught.payload as ComputeJob;
+        jobId ||= job.jobId;
+        assert.equal(job.jobId, jobId);
+        assert.equal(caught.topic, 'kept');
+        assert.equal(caught.error!.code, 'TIMEOUT');
+        assert.equal(caught.error!.message, `Job ${jobId} did not end within 1 s (last status: ${statusOf(job)}); it was not stopped`);
+        assert.equal(dots('node').at(-1), 'red ring timeout');
+        await client.stopJob(jobId);
+      });
+    }
   });
 
   describe('compute-result and compute-stop', function () {
@@ -179,6 +235,51 @@ describe('what the nodes say, in English', function () {
       await helper.load(NODES, flow(sandbox.url, [{ id: 'node', type: 'compute-stop', ...byMsg }]), credentials);
       await sendAndWait('node', { jobId }, ['out', 'caught']);
       assert.deepEqual(dots('node'), ['blue ring stopping', 'green dot stop requested']);
+    });
+  });
+
+  describe('compute-result\'s refusals name what the job has', function () {
+    const resultNode = { id: 'node', type: 'compute-result', ...byMsg, result: 'result', resultType: 'msg', format: 'text', formatType: 'format', unpack: false };
+    const refusal = async (msg: Record<string, unknown>): Promise<{ code?: string; message: string }> => {
+      const answer = await sendAndWait('node', msg, ['out', 'caught']);
+      assert.ok(answer.caught, `refused: ${JSON.stringify(answer.out?.payload)}`);
+      return answer.caught.error!;
+    };
+
+    it('a finished job: an index it lacks, or a kind it lacks', async function () {
+      await helper.load(NODES, flow(sandbox.url, [resultNode]), credentials);
+      const count = finished.results.length;
+      const kinds = [...new Set(finished.results.map((r) => r.kind))].join(', ');
+      assert.ok(count > 1 && kinds.includes('output'), kinds);
+      const index = await refusal({ jobId: finished.jobId, result: 99 });
+      assert.deepEqual(index, { ...index, code: 'INVALID_INPUT', message: `result: expected the index of one of the job's ${count} results (0-${count - 1}), got 99` });
+      const kind = await refusal({ jobId: finished.jobId, result: 'publishLog' });
+      assert.deepEqual(kind, { ...kind, code: 'INVALID_INPUT', message: `result: expected a result kind the job has (it has ${kinds}), got "publishLog"` });
+    });
+
+    it('a running job: nothing yet, by kind, by "all" and by index', async function () {
+      const environment = (await client.pickEnvironment({ free: true })).id;
+      const { jobId } = await client.startJob({ environment, free: true, datasets: [], algorithm: { meta: { container: NODE_CONTAINER, rawcode: LONG_RUNNING_ALGORITHM } }, algocustomdata: { seconds: 30 } });
+      await helper.load(NODES, flow(sandbox.url, [resultNode]), credentials);
+      const notReady = (what: string): RegExp => new RegExp(`^Job ${jobId} has no ${what}yet \\(status \\d+ [A-Za-z ]+[a-z]\\); fetch it when the job is done$`);
+      const output = await refusal({ jobId, result: 'output' });
+      assert.equal(output.code, 'RESULT_NOT_READY');
+      assert.match(output.message, notReady('output result '));
+      const all = await refusal({ jobId, result: 'all' });
+      assert.equal(all.code, 'RESULT_NOT_READY');
+      assert.match(all.message, notReady('result '));
+      const index = await refusal({ jobId, result: 0 });
+      assert.equal(index.message, "result: expected the index of one of the job's 0 results (0-0), got 0");
+      await client.stopJob(jobId);
+    });
+
+    it('an index as text picks that result; a blank choice the output', async function () {
+      await helper.load(NODES, flow(sandbox.url, [resultNode]), credentials);
+      const second = finished.results.find((r) => r.index === 1)!;
+      const byText = await sendAndWait('node', { jobId: finished.jobId, result: '1' }, ['out', 'caught']);
+      assert.equal((byText.out!.files as Array<{ name: string }>)[0]!.name, second.filename);
+      const blank = await sendAndWait('node', { jobId: finished.jobId, result: '' }, ['out', 'caught']);
+      assert.deepEqual((blank.out!.files as Array<{ name: string }>).map((f) => f.name), finished.results.filter((r) => r.kind === 'output').map((r) => r.filename));
     });
   });
 
