@@ -118,8 +118,10 @@ describe('what the nodes say, in English', function () {
       await helper.load(NODES, flow(sandbox.url, [{ id: 'node', ...START }]), credentials);
       const started = await sendAndWait('node', {}, ['out', 'caught']);
       assert.ok(started.out, JSON.stringify(started));
-      const quoted = await sendAndWait('node', { quote: true }, ['out', 'caught']);
+      const quoted = await sendAndWait('node', { quote: true, ocean: { note: 'kept' } }, ['out', 'caught']);
       assert.ok(quoted.out, JSON.stringify(quoted));
+      const environment = (await client.pickEnvironment({ free: true })).id;
+      assert.deepEqual(quoted.out.ocean, { note: 'kept', backend: 'ocean-node', chainId: 8996, environment });
       assert.deepEqual(dots('node'), ['blue ring starting', 'green dot started', 'blue ring starting', 'green dot quoted']);
     });
 
@@ -316,8 +318,11 @@ describe('what the nodes say, in English', function () {
     });
 
     it('shows no wallet for a connection without a key, or one whose settings are wrong', async function () {
-      await helper.load(NODES, [...flow(sandbox.url, []), { id: 'broken', type: 'ocean-c2d-config', providerUrl: sandbox.url, chainId: '8996', authorizeJobs: '0' }], { broken: credentials.cfg });
-      for (const id of ['cfg', 'broken']) {
+      const other = (id: string, fields: Record<string, unknown> = {}): FlowNode => ({ id, type: 'ocean-c2d-config', providerUrl: sandbox.url, chainId: '8996', ...fields });
+      await helper.load(NODES, [...flow(sandbox.url, []), other('broken', { authorizeJobs: '0' }), other('blank')], { broken: credentials.cfg, blank: { privateKey: '' } });
+      // A blank key field is no key: the connection works, read-only.
+      assert.equal((helper.getNode('blank') as unknown as OceanConfigNode).getClient().address, undefined);
+      for (const id of ['cfg', 'broken', 'blank']) {
         const answer = await helper.request().get(`/ocean-c2d-config/${id}/address`).expect(200);
         assert.deepEqual(answer.body, { address: null }, id);
       }
